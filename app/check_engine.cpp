@@ -1,0 +1,58 @@
+#include "app/check_engine.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "models/validation/engine_cases.hpp"
+
+namespace circlesim::app {
+
+int run_check_engine(const CheckEngineOptions& options) {
+  using models::validation::CaseResult;
+  const auto cases = models::validation::engine_validation_cases(options.effort);
+  const int level = static_cast<int>(options.confidence * 100 + 0.5);
+  fmt::print(
+      "circlesim check-engine: seed {}, effort {}, {}% confidence intervals over "
+      "replications\n\n",
+      options.seed, options.effort, level);
+  fmt::print("{:<44} {:<16} {:>12} {:>26} {:>8} {:>12} {:>7}\n", "case", "metric", "simulated",
+             fmt::format("{}% CI", level), "+-%", "analytic", "inside");
+  fmt::print("{}\n", std::string(131, '-'));
+
+  int checks = 0;
+  int failures = 0;
+  const auto started = std::chrono::steady_clock::now();
+  for (const auto& validation_case : cases) {
+    if (!options.filter.empty() && validation_case.name.find(options.filter) == std::string::npos) {
+      continue;
+    }
+    const CaseResult result = models::validation::run_validation_case(
+        validation_case, options.seed, options.jobs, options.confidence);
+    for (const auto& check : result.checks) {
+      ++checks;
+      if (!check.inside) ++failures;
+      fmt::print("{:<44} {:<16} {:>12.6f} [{:>11.6f}, {:>11.6f}] {:>7.2f}% {:>12.6f} {:>7}\n",
+                 check.case_name, check.metric, check.interval.mean, check.interval.lower,
+                 check.interval.upper, 100 * check.interval.relative_half_width(), check.analytic,
+                 check.inside ? "yes" : "NO");
+    }
+    const bool little_ok = result.max_littles_law_gap <= models::validation::kLittlesLawTolerance;
+    if (!result.flow_conserved || !little_ok) {
+      ++failures;
+      fmt::print("{:<44} invariant failed: flow conservation {}, Little's law gap {:.4f}\n",
+                 validation_case.name, result.flow_conserved ? "ok" : "BROKEN",
+                 result.max_littles_law_gap);
+    }
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  fmt::print("{}\n", std::string(131, '-'));
+  fmt::print(
+      "{} checks, {} outside their interval or failing an invariant; flow conservation "
+      "and Little's law checked on every case; {:.1f} s\n",
+      checks, failures, seconds);
+  return failures == 0 ? 0 : 1;
+}
+
+}  // namespace circlesim::app

@@ -1,0 +1,121 @@
+#include "sim/arrival_process.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace circlesim::sim {
+
+PoissonArrivals::PoissonArrivals(double rate) : rate_(rate), exponential_(1.0) {
+  CIRCLESIM_REQUIRE(std::isfinite(rate) && rate > 0, "arrival rate must be > 0 and finite, got {}",
+                    rate);
+  exponential_ = boost::random::exponential_distribution<double>(rate);
+}
+
+RateProfile::RateProfile(double base_rate, std::vector<double> daily_shape,
+                         std::vector<double> weekday_factors, int start_weekday)
+    : base_rate_(base_rate),
+      daily_shape_(std::move(daily_shape)),
+      weekday_factors_(std::move(weekday_factors)),
+      start_weekday_(start_weekday),
+      slot_length_(0) {
+  CIRCLESIM_REQUIRE(std::isfinite(base_rate) && base_rate > 0,
+                    "arrival rate must be > 0 and finite, got {}", base_rate);
+  const std::size_t n = daily_shape_.size();
+  CIRCLESIM_REQUIRE(n >= 1 && 1440 % n == 0,
+                    "daily profile: length must divide 1440 (24 hourly, 48, 96 ... values), got "
+                    "{} values",
+                    n);
+  if (weekday_factors_.empty()) weekday_factors_.assign(7, 1.0);
+  CIRCLESIM_REQUIRE(weekday_factors_.size() == 7,
+                    "weekly profile: needs exactly 7 day factors (Monday first), got {} values",
+                    weekday_factors_.size());
+  CIRCLESIM_REQUIRE(start_weekday >= 0 && start_weekday < 7,
+                    "rate profile: start_weekday must be in [0, 6], got {}", start_weekday);
+  for (std::size_t i = 0; i < n; ++i) {
+    CIRCLESIM_REQUIRE(std::isfinite(daily_shape_[i]) && daily_shape_[i] >= 0,
+                      "daily profile: value {} must be >= 0 and finite, got {}", i,
+                      daily_shape_[i]);
+  }
+  for (std::size_t d = 0; d < 7; ++d) {
+    CIRCLESIM_REQUIRE(std::isfinite(weekday_factors_[d]) && weekday_factors_[d] >= 0,
+                      "weekly profile: factor {} must be >= 0 and finite, got {}", d,
+                      weekday_factors_[d]);
+  }
+  slot_length_ = kDay / static_cast<double>(n);
+  const double peak_shape = *std::max_element(daily_shape_.begin(), daily_shape_.end());
+  const double peak_day = *std::max_element(weekday_factors_.begin(), weekday_factors_.end());
+  max_rate_ = base_rate_ * peak_shape * peak_day;
+  CIRCLESIM_REQUIRE(max_rate_ > 0, "rate profile: every rate is zero (no arrivals would occur)");
+}
+
+double RateProfile::rate_at(Time t) const {
+  const auto slot = static_cast<std::size_t>(time_of_day(t) / slot_length_);
+  const double shape = daily_shape_[std::min(slot, daily_shape_.size() - 1)];
+  return base_rate_ * shape *
+         weekday_factors_[static_cast<std::size_t>(day_of_week(t, start_weekday_))];
+}
+
+Time RateProfile::piece_end(Time t) const {
+  const Time end = (std::floor(t / slot_length_) + 1.0) * slot_length_;
+  return end > t ? end : t + slot_length_;  // guards rounding at a slot boundary
+}
+
+double RateProfile::mean_rate() const {
+  double daily = 0;
+  for (const double s : daily_shape_) daily += s;
+  daily /= static_cast<double>(daily_shape_.size());
+  double weekly = 0;
+  for (const double f : weekday_factors_) weekly += f;
+  return base_rate_ * daily * weekly / 7.0;
+}
+
+Time ProfileArrivals::next_after(Time t, RandomEngine& rng) const {
+  // Memorylessness: an exponential gap that overruns its piece is redrawn from the piece's end
+  // at the next piece's rate, which is exact for a piecewise-constant rate.
+  for (;;) {
+    const double rate = profile_.rate_at(t);
+    const Time end = profile_.piece_end(t);
+    if (rate > 0) {
+      const Time candidate = t + unit_exponential_(rng) / rate;
+      if (candidate < end) return candidate;
+    }
+    t = end;
+  }
+}
+
+ScheduledArrivals ScheduledArrivals::at(std::vector<Time> times) {
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    CIRCLESIM_REQUIRE(std::isfinite(times[i]) && times[i] >= 0,
+                      "arrival schedule: time {} must be >= 0 and finite, got {}", i, times[i]);
+    if (i > 0) {
+      CIRCLESIM_REQUIRE(times[i] >= times[i - 1],
+                        "arrival schedule: times out of order: time {} ({}) comes before time {} "
+                        "({})",
+                        i, times[i], i - 1, times[i - 1]);
+    }
+  }
+  ScheduledArrivals schedule;
+  schedule.times_ = std::move(times);
+  return schedule;
+}
+
+ScheduledArrivals ScheduledArrivals::every(Time interval, Time first) {
+  CIRCLESIM_REQUIRE(std::isfinite(interval) && interval > 0,
+                    "arrival schedule: interval must be > 0 and finite, got {}", interval);
+  CIRCLESIM_REQUIRE(std::isfinite(first) && first >= 0,
+                    "arrival schedule: first arrival must be >= 0 and finite, got {}", first);
+  ScheduledArrivals schedule;
+  schedule.interval_ = interval;
+  schedule.first_ = first;
+  return schedule;
+}
+
+Time ScheduledArrivals::next() {
+  if (interval_ > 0) {
+    // Multiplying rather than accumulating keeps the n-th time exact to rounding.
+    return first_ + static_cast<double>(cursor_++) * interval_;
+  }
+  return cursor_ < times_.size() ? times_[cursor_++] : kNever;
+}
+
+}  // namespace circlesim::sim

@@ -1,0 +1,106 @@
+// Histogram: bucket layout, quantiles, cdf and merging.
+#include "sim/histogram.hpp"
+
+namespace circlesim::sim {
+
+Histogram::Histogram(double relative_error, double min_positive, double max_value)
+    : alpha_(relative_error), min_positive_(min_positive), max_value_(max_value) {
+  CIRCLESIM_REQUIRE(relative_error > 0.0 && relative_error < 1.0,
+                    "histogram: relative_error must be in (0, 1), got {}", relative_error);
+  CIRCLESIM_REQUIRE(std::isfinite(min_positive) && min_positive > 0.0,
+                    "histogram: min_positive must be finite and > 0, got {}", min_positive);
+  CIRCLESIM_REQUIRE(std::isfinite(max_value) && max_value > min_positive,
+                    "histogram: max_value must be finite and > min_positive ({}), got {}",
+                    min_positive, max_value);
+  gamma_ = (1.0 + alpha_) / (1.0 - alpha_);
+  log_gamma_ = std::log1p(2.0 * alpha_ / (1.0 - alpha_));  // log(gamma), accurate for small alpha
+  inv_log_gamma_ = 1.0 / log_gamma_;
+  // Checked in doubles first: a tiny alpha would overflow the integer conversion.
+  const double first = std::ceil(std::log(min_positive) * inv_log_gamma_);
+  const double last = std::ceil(std::log(max_value) * inv_log_gamma_);
+  const double buckets = last - first + 1.0;
+  CIRCLESIM_REQUIRE(buckets <= static_cast<double>(kMaxBuckets),
+                    "histogram: relative_error {} over ({}, {}] needs {} buckets, more than the "
+                    "limit {}",
+                    relative_error, min_positive, max_value, buckets, kMaxBuckets);
+  first_index_ = static_cast<std::int64_t>(first);
+  counts_.assign(static_cast<std::size_t>(buckets), 0);
+}
+
+void Histogram::merge(const Histogram& other) {
+  CIRCLESIM_REQUIRE(alpha_ == other.alpha_ && min_positive_ == other.min_positive_ &&
+                        max_value_ == other.max_value_,
+                    "histogram: cannot merge histograms with different layouts: relative_error {} "
+                    "vs {}, min_positive {} vs {}, max_value {} vs {}",
+                    alpha_, other.alpha_, min_positive_, other.min_positive_, max_value_,
+                    other.max_value_);
+  for (std::size_t k = 0; k < counts_.size(); ++k) counts_[k] += other.counts_[k];
+  total_ += other.total_;
+  zero_count_ += other.zero_count_;
+  overflow_count_ += other.overflow_count_;
+  min_ = std::min(min_, other.min_);
+  max_ = std::max(max_, other.max_);
+}
+
+void Histogram::reset() {
+  std::fill(counts_.begin(), counts_.end(), 0);
+  total_ = 0;
+  zero_count_ = 0;
+  overflow_count_ = 0;
+  min_ = std::numeric_limits<double>::infinity();
+  max_ = -std::numeric_limits<double>::infinity();
+}
+
+double Histogram::quantile(double q) const {
+  CIRCLESIM_REQUIRE(q >= 0.0 && q <= 1.0, "histogram: quantile q must be in [0, 1], got {}", q);
+  if (total_ == 0) return kUndefined;
+  // Rank ceil(q n), after absorbing the rounding of q and of the product (a few ulps of q n).
+  double r = q * static_cast<double>(total_);
+  r -= 4.0 * std::numeric_limits<double>::epsilon() * r;
+  const auto rank = std::clamp<std::uint64_t>(static_cast<std::uint64_t>(std::ceil(r)), 1, total_);
+  // The extremes are kept exactly, so the first and the last rank need no estimate.
+  if (rank == 1) return min_;
+  if (rank == total_) return max_;
+  if (rank <= zero_count_) return 0.0;
+  std::uint64_t seen = zero_count_;
+  for (std::size_t k = 0; k < counts_.size(); ++k) {
+    seen += counts_[k];
+    // Clamping to the observed range can only move the estimate towards the true value.
+    if (seen >= rank) return std::clamp(bucket_value(k), min_, max_);
+  }
+  return max_value_;  // the rank lies among the overflowed values
+}
+
+double Histogram::cdf(double x) const {
+  CIRCLESIM_REQUIRE(!std::isnan(x), "histogram: cdf argument must not be NaN");
+  if (total_ == 0) return kUndefined;
+  if (x < min_) return 0.0;
+  if (x >= max_) return 1.0;
+  const auto n = static_cast<double>(total_);
+  if (x <= min_positive_) return static_cast<double>(zero_count_) / n;
+  if (x > max_value_) return static_cast<double>(total_ - overflow_count_) / n;
+  std::uint64_t below = zero_count_;
+  const std::size_t last = bucket_index(x);
+  for (std::size_t k = 0; k <= last; ++k) below += counts_[k];
+  return static_cast<double>(below) / n;
+}
+
+double Histogram::bucket_lower(std::size_t k) const {
+  return power_of_gamma(first_index_ + static_cast<std::int64_t>(k) - 1);
+}
+
+double Histogram::bucket_upper(std::size_t k) const {
+  return power_of_gamma(first_index_ + static_cast<std::int64_t>(k));
+}
+
+double Histogram::bucket_value(std::size_t k) const {
+  return bucket_upper(k) * (2.0 / (gamma_ + 1.0));
+}
+
+std::vector<double> Histogram::bucket_edges() const {
+  std::vector<double> edges(counts_.size() + 1);
+  for (std::size_t k = 0; k < edges.size(); ++k) edges[k] = bucket_lower(k);
+  return edges;
+}
+
+}  // namespace circlesim::sim

@@ -1,0 +1,360 @@
+#include "sim/server_pool.hpp"
+
+#include <cassert>
+#include <cmath>
+
+#include "sim/error.hpp"
+
+namespace circlesim::sim {
+
+void ClassStatistics::merge_counts(const ClassStatistics& other) {
+  arrivals += other.arrivals;
+  served += other.served;
+  reneged += other.reneged;
+  balked += other.balked;
+  sent_away += other.sent_away;
+  delayed += other.delayed;
+  preempted += other.preempted;
+  wait.merge(other.wait);
+  delay.merge(other.delay);
+  sojourn.merge(other.sojourn);
+}
+
+ClassStatistics PoolStatistics::total() const {
+  ClassStatistics sum;
+  sum.in_system = in_system;
+  for (const ClassStatistics& c : classes) sum.merge_counts(c);
+  return sum;
+}
+
+ServerPool::ServerPool(Simulation& sim, ServerPoolConfig config)
+    : sim_(sim),
+      config_(std::move(config)),
+      handler_(sim.add_handler(*this)),
+      stats_(config_.wait_histogram_relative_error) {
+  CIRCLESIM_REQUIRE(config_.priority_classes >= 1 && config_.priority_classes <= 65535,
+                    "server pool '{}': priority_classes must be in [1, 65535], got {}",
+                    config_.name, config_.priority_classes);
+  CIRCLESIM_REQUIRE(config_.capacity.max_capacity() >= 1,
+                    "server pool '{}': capacity schedule never has a server on duty", config_.name);
+  queues_.resize(static_cast<std::size_t>(config_.priority_classes));
+  capacity_ = config_.capacity.capacity_at(sim_.now());
+  reset_statistics();
+  const Time next = config_.capacity.next_change_after(sim_.now());
+  if (std::isfinite(next)) sim_.schedule_at(next, handler_, kCapacityChange, 0);
+}
+
+void ServerPool::reserve(std::size_t customers) {
+  customers_.reserve(customers);
+  in_service_.reserve(static_cast<std::size_t>(config_.capacity.max_capacity()));
+}
+
+void ServerPool::reset_statistics() {
+  const Time now = sim_.now();
+  stats_.since = now;
+  stats_.in_system_at_start = in_system();
+  stats_.classes.assign(queues_.size(), ClassStatistics{});
+  std::vector<std::size_t> per_class(queues_.size(), 0);
+  for (const Customer& c : customers_) {
+    if (c.state != State::kFree) ++per_class[c.priority_class];
+  }
+  for (std::size_t k = 0; k < queues_.size(); ++k) {
+    stats_.classes[k].in_system = TimeAverage(now, static_cast<double>(per_class[k]));
+  }
+  stats_.in_system = TimeAverage(now, static_cast<double>(in_system()));
+  stats_.in_queue = TimeAverage(now, static_cast<double>(waiting_));
+  stats_.busy = TimeAverage(now, busy_);
+  stats_.capacity = TimeAverage(now, capacity_);
+  stats_.wait_histogram.reset();
+}
+
+void ServerPool::update_time_averages() {
+  const Time now = sim_.now();
+  for (ClassStatistics& c : stats_.classes) c.in_system.update(now, c.in_system.value());
+  record_counts();
+  stats_.capacity.update(now, capacity_);
+}
+
+void ServerPool::record_counts() {
+  const Time now = sim_.now();
+  stats_.in_system.update(now, static_cast<double>(in_system()));
+  stats_.in_queue.update(now, static_cast<double>(waiting_));
+  stats_.busy.update(now, busy_);
+}
+
+ArrivalResult ServerPool::arrive(int priority_class, Time service_time, Time patience,
+                                 std::uint32_t tag) {
+  CIRCLESIM_REQUIRE(priority_class >= 0 && priority_class < config_.priority_classes,
+                    "server pool '{}': priority class must be in [0, {}), got {}", config_.name,
+                    config_.priority_classes, priority_class);
+  CIRCLESIM_REQUIRE(std::isfinite(service_time) && service_time >= 0,
+                    "server pool '{}': service time must be >= 0 and finite, got {}", config_.name,
+                    service_time);
+  CIRCLESIM_REQUIRE(patience > 0, "server pool '{}': patience must be > 0, got {}", config_.name,
+                    patience);
+  const Time now = sim_.now();
+  ClassStatistics& cls = stats_.classes[static_cast<std::size_t>(priority_class)];
+  ++cls.arrivals;
+
+  const bool server_free = can_start_arrival();
+  const bool preempts = !server_free && config_.preemption == Preemption::kPreemptiveResume &&
+                        try_preempt_for(priority_class);
+  if (!server_free && !preempts && waiting_ >= config_.waiting_room) {
+    ++cls.balked;
+    if (observer_ != nullptr) {
+      observer_->on_departure({tag, priority_class, PoolOutcome::kBalked, now, kNever, now});
+    }
+    return ArrivalResult::kBalked;
+  }
+
+  const std::uint32_t id = allocate_customer();
+  Customer& c = customers_[id];
+  c.arrival = now;
+  c.first_start = kNever;
+  c.remaining = service_time;
+  c.spell_start = now;
+  c.patience_timer = EventHandle{};
+  c.completion = EventHandle{};
+  c.tag = tag;
+  c.priority_class = static_cast<std::uint16_t>(priority_class);
+  cls.in_system.add(now, 1.0);
+
+  if (server_free || preempts) {
+    start_service(id);
+    return ArrivalResult::kStarted;
+  }
+  ++cls.delayed;
+  c.state = State::kWaiting;
+  push_back(id);
+  ++waiting_;
+  if (std::isfinite(patience)) {
+    customers_[id].patience_timer = sim_.schedule_in(patience, handler_, kPatienceExpired, id);
+  }
+  record_counts();
+  return ArrivalResult::kQueued;
+}
+
+void ServerPool::start_service(std::uint32_t id) {
+  const Time now = sim_.now();
+  Customer& c = customers_[id];
+  if (c.first_start == kNever) {
+    c.first_start = now;
+    const Time wait = now - c.arrival;
+    ClassStatistics& cls = stats_.classes[c.priority_class];
+    cls.wait.add(wait);
+    cls.delay.add(wait);
+    stats_.wait_histogram.add(wait);
+    if (c.patience_timer.valid()) sim_.cancel(c.patience_timer);
+  }
+  c.state = State::kInService;
+  c.spell_start = now;
+  c.completion = sim_.schedule_in(c.remaining, handler_, kCompletion, id);
+  if (config_.preemption == Preemption::kPreemptiveResume) {
+    c.service_slot = static_cast<std::uint32_t>(in_service_.size());
+    in_service_.push_back(id);
+  }
+  ++busy_;
+  record_counts();
+}
+
+bool ServerPool::try_preempt_for(int priority_class) {
+  // The victim is the lowest-priority customer in service; among equals the latest starter,
+  // who has received the least service.
+  std::uint32_t victim = kNil;
+  for (const std::uint32_t id : in_service_) {
+    const Customer& c = customers_[id];
+    if (c.priority_class <= priority_class) continue;
+    if (victim == kNil || c.priority_class > customers_[victim].priority_class ||
+        (c.priority_class == customers_[victim].priority_class &&
+         c.spell_start > customers_[victim].spell_start)) {
+      victim = id;
+    }
+  }
+  if (victim == kNil) return false;
+  Customer& v = customers_[victim];
+  sim_.cancel(v.completion);
+  v.remaining = std::max(0.0, v.remaining - (sim_.now() - v.spell_start));
+  const std::uint32_t last = in_service_.back();
+  in_service_[v.service_slot] = last;
+  customers_[last].service_slot = v.service_slot;
+  in_service_.pop_back();
+  --busy_;
+  v.state = State::kWaiting;
+  push_front(victim);
+  ++waiting_;
+  ++stats_.classes[v.priority_class].preempted;
+  return true;
+}
+
+void ServerPool::handle_event(Simulation& /*sim*/, std::uint16_t kind, std::uint32_t payload) {
+  switch (kind) {
+    case kCompletion:
+      complete(payload);
+      break;
+    case kPatienceExpired:
+      renege(payload);
+      break;
+    case kCapacityChange:
+      change_capacity();
+      break;
+    default:
+      assert(false && "unknown server pool event");
+  }
+}
+
+void ServerPool::complete(std::uint32_t id) {
+  Customer& c = customers_[id];
+  assert(c.state == State::kInService);
+  ClassStatistics& cls = stats_.classes[c.priority_class];
+  ++cls.served;
+  cls.sojourn.add(sim_.now() - c.arrival);
+  if (config_.preemption == Preemption::kPreemptiveResume) {
+    const std::uint32_t last = in_service_.back();
+    in_service_[c.service_slot] = last;
+    customers_[last].service_slot = c.service_slot;
+    in_service_.pop_back();
+  }
+  --busy_;
+  leave(id, PoolOutcome::kServed);
+  start_waiting_customers();
+}
+
+void ServerPool::renege(std::uint32_t id) {
+  Customer& c = customers_[id];
+  assert(c.state == State::kWaiting);
+  ClassStatistics& cls = stats_.classes[c.priority_class];
+  ++cls.reneged;
+  cls.delay.add(sim_.now() - c.arrival);
+  unlink(id);
+  --waiting_;
+  leave(id, PoolOutcome::kReneged);
+}
+
+void ServerPool::leave(std::uint32_t id, PoolOutcome outcome) {
+  const Time now = sim_.now();
+  const Customer& c = customers_[id];
+  stats_.classes[c.priority_class].in_system.add(now, -1.0);
+  if (observer_ != nullptr) {
+    observer_->on_departure({c.tag, c.priority_class, outcome, c.arrival, c.first_start, now});
+  }
+  free_customer(id);
+  record_counts();
+}
+
+void ServerPool::start_waiting_customers() {
+  while (waiting_ > 0) {
+    const bool regular = busy_ < capacity_;
+    const bool overtime = overtime_customers_ > 0 && busy_ < overtime_servers_;
+    if (!regular && !overtime) break;
+    if (!regular) --overtime_customers_;
+    const std::uint32_t id = pop_highest_priority();
+    --waiting_;
+    start_service(id);
+  }
+  if (waiting_ == 0) overtime_customers_ = 0;
+}
+
+void ServerPool::change_capacity() {
+  const Time now = sim_.now();
+  const int previous = capacity_;
+  capacity_ = config_.capacity.capacity_at(now);
+  stats_.capacity.update(now, capacity_);
+  if (capacity_ == 0 && previous > 0) {
+    if (config_.on_close == ClosingPolicy::kSendAway) {
+      for (auto& queue : queues_) {
+        while (queue.head != kNil) {
+          const std::uint32_t id = queue.head;
+          Customer& c = customers_[id];
+          if (c.patience_timer.valid()) sim_.cancel(c.patience_timer);
+          ClassStatistics& cls = stats_.classes[c.priority_class];
+          ++cls.sent_away;
+          cls.delay.add(now - c.arrival);
+          unlink(id);
+          --waiting_;
+          leave(id, PoolOutcome::kSentAway);
+        }
+      }
+    } else {
+      overtime_servers_ = previous;
+      overtime_customers_ = waiting_;
+    }
+  } else if (capacity_ > 0) {
+    overtime_customers_ = 0;
+  }
+  start_waiting_customers();
+  const Time next = config_.capacity.next_change_after(now);
+  if (std::isfinite(next)) sim_.schedule_at(next, handler_, kCapacityChange, 0);
+}
+
+std::uint32_t ServerPool::allocate_customer() {
+  if (free_list_ != kNil) {
+    const std::uint32_t id = free_list_;
+    free_list_ = customers_[id].next;
+    return id;
+  }
+  CIRCLESIM_REQUIRE(customers_.size() < kNil, "server pool '{}': too many customers present",
+                    config_.name);
+  customers_.push_back(Customer{});
+  return static_cast<std::uint32_t>(customers_.size() - 1);
+}
+
+void ServerPool::free_customer(std::uint32_t id) {
+  customers_[id].state = State::kFree;
+  customers_[id].next = free_list_;
+  free_list_ = id;
+}
+
+void ServerPool::push_back(std::uint32_t id) {
+  Customer& c = customers_[id];
+  Queue& q = queues_[c.priority_class];
+  c.prev = q.tail;
+  c.next = kNil;
+  if (q.tail != kNil) {
+    customers_[q.tail].next = id;
+  } else {
+    q.head = id;
+  }
+  q.tail = id;
+}
+
+void ServerPool::push_front(std::uint32_t id) {
+  Customer& c = customers_[id];
+  Queue& q = queues_[c.priority_class];
+  c.prev = kNil;
+  c.next = q.head;
+  if (q.head != kNil) {
+    customers_[q.head].prev = id;
+  } else {
+    q.tail = id;
+  }
+  q.head = id;
+}
+
+void ServerPool::unlink(std::uint32_t id) {
+  Customer& c = customers_[id];
+  Queue& q = queues_[c.priority_class];
+  if (c.prev != kNil) {
+    customers_[c.prev].next = c.next;
+  } else {
+    q.head = c.next;
+  }
+  if (c.next != kNil) {
+    customers_[c.next].prev = c.prev;
+  } else {
+    q.tail = c.prev;
+  }
+}
+
+std::uint32_t ServerPool::pop_highest_priority() {
+  for (Queue& q : queues_) {
+    if (q.head != kNil) {
+      const std::uint32_t id = q.head;
+      unlink(id);
+      return id;
+    }
+  }
+  assert(false && "pop from an empty pool queue");
+  return kNil;
+}
+
+}  // namespace circlesim::sim

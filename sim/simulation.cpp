@@ -1,0 +1,43 @@
+#include "sim/simulation.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "sim/error.hpp"
+
+namespace circlesim::sim {
+
+Simulation::Simulation(Time start_time) : now_(start_time) {
+  CIRCLESIM_REQUIRE(std::isfinite(start_time), "simulation start time must be finite, got {}",
+                    start_time);
+}
+
+HandlerId Simulation::add_handler(EventHandler& handler) {
+  CIRCLESIM_REQUIRE(handlers_.size() < std::numeric_limits<HandlerId>::max(),
+                    "simulation: too many event handlers ({})", handlers_.size());
+  handlers_.push_back(&handler);
+  return static_cast<HandlerId>(handlers_.size() - 1);
+}
+
+EventHandle Simulation::schedule_at(Time time, HandlerId handler, std::uint16_t kind,
+                                    std::uint32_t payload, int priority) {
+  CIRCLESIM_REQUIRE(time >= now_, "cannot schedule an event at time {} before now ({})", time,
+                    now_);
+  CIRCLESIM_REQUIRE(handler < handlers_.size(), "unknown event handler id {}", handler);
+  return calendar_.schedule(time, handler, kind, payload, priority);
+}
+
+void Simulation::run_until(Time end) {
+  CIRCLESIM_REQUIRE(!std::isnan(end) && end >= now_,
+                    "run_until: end time must be >= now ({}), got {}", now_, end);
+  stopped_ = false;
+  while (!stopped_ && calendar_.next_time() <= end) dispatch(calendar_.pop());
+  if (!stopped_ && std::isfinite(end)) now_ = end;
+}
+
+void Simulation::run() {
+  stopped_ = false;
+  while (!stopped_ && !calendar_.empty()) dispatch(calendar_.pop());
+}
+
+}  // namespace circlesim::sim

@@ -1,0 +1,74 @@
+// The simulation kernel: a clock, the event calendar, and dispatch to registered handlers.
+//
+// Components (server pools, arrival sources, model processes) register once as handlers and then
+// schedule plain events {time, handler, kind, payload}: no closure is built or allocated per event.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/event_calendar.hpp"
+#include "sim/time.hpp"
+
+namespace circlesim::sim {
+
+class Simulation;
+
+using HandlerId = std::uint16_t;
+
+// A component that reacts to its own events. `kind` and `payload` are the component's to define
+// (typically an event type and the index of an entity in the component's dense storage).
+class EventHandler {
+ public:
+  virtual ~EventHandler() = default;
+  virtual void handle_event(Simulation& sim, std::uint16_t kind, std::uint32_t payload) = 0;
+};
+
+class Simulation {
+ public:
+  explicit Simulation(Time start_time = 0.0);
+
+  Simulation(const Simulation&) = delete;
+  Simulation& operator=(const Simulation&) = delete;
+
+  // Registers a handler; it must outlive the simulation run.
+  HandlerId add_handler(EventHandler& handler);
+
+  [[nodiscard]] Time now() const { return now_; }
+
+  // Schedules an event at absolute time `time` (not before now()).
+  EventHandle schedule_at(Time time, HandlerId handler, std::uint16_t kind, std::uint32_t payload,
+                          int priority = 0);
+  EventHandle schedule_in(Time delay, HandlerId handler, std::uint16_t kind, std::uint32_t payload,
+                          int priority = 0) {
+    return schedule_at(now_ + delay, handler, kind, payload, priority);
+  }
+  bool cancel(EventHandle handle) { return calendar_.cancel(handle); }
+  [[nodiscard]] bool is_pending(EventHandle handle) const { return calendar_.is_pending(handle); }
+
+  // Processes every event with time <= end, then advances the clock to `end`.
+  void run_until(Time end);
+  // Processes events until the calendar is empty or stop() is called.
+  void run();
+  // Makes run()/run_until() return after the event being processed.
+  void stop() { stopped_ = true; }
+
+  [[nodiscard]] std::uint64_t events_processed() const { return events_processed_; }
+  [[nodiscard]] std::size_t pending_events() const { return calendar_.size(); }
+  EventCalendar& calendar() { return calendar_; }
+
+ private:
+  void dispatch(const Event& event) {
+    now_ = event.time;
+    ++events_processed_;
+    handlers_[event.handler]->handle_event(*this, event.kind, event.payload);
+  }
+
+  Time now_;
+  EventCalendar calendar_;
+  std::vector<EventHandler*> handlers_;
+  std::uint64_t events_processed_ = 0;
+  bool stopped_ = false;
+};
+
+}  // namespace circlesim::sim

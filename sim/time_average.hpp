@@ -1,0 +1,71 @@
+// Time-weighted average of a piecewise-constant signal (queue length, busy servers, ...): the
+// integral of the signal over a window divided by the window's length, in constant memory.
+#pragma once
+
+#include <cassert>
+#include <cmath>
+
+#include "sim/error.hpp"
+#include "sim/time.hpp"
+
+namespace circlesim::sim {
+
+class TimeAverage {
+ public:
+  // The signal holds `initial_value` from `start_time` on.
+  explicit TimeAverage(Time start_time = 0.0, double initial_value = 0.0);
+
+  // The signal changes to `new_value` at `now`. Times must not go backwards (asserted: callers
+  // pass the simulation clock, which never does).
+  void update(Time now, double new_value) {
+    assert(now >= last_time_ && "time average: time went backwards");
+    CIRCLESIM_REQUIRE(std::isfinite(new_value), "time average: value must be finite, got {}",
+                      new_value);
+    area_ += value_ * (now - last_time_);
+    last_time_ = now;
+    value_ = new_value;
+    if (new_value > max_) max_ = new_value;
+    if (new_value < min_) min_ = new_value;
+  }
+
+  // The signal steps by `delta` at `now` (+1 on arrival, -1 on departure).
+  void add(Time now, double delta) { update(now, value_ + delta); }
+
+  [[nodiscard]] double value() const { return value_; }
+  [[nodiscard]] Time start_time() const { return start_; }
+  [[nodiscard]] Time last_time() const { return last_time_; }
+
+  // Area under the signal from the window start to `now` (>= last_time()), plus merged areas.
+  [[nodiscard]] double integral(Time now) const {
+    assert(now >= last_time_ && "time average: time went backwards");
+    return area_ + value_ * (now - last_time_);
+  }
+  // Length of the window up to `now`, plus merged durations.
+  [[nodiscard]] Time duration(Time now) const { return merged_duration_ + (now - start_); }
+  // integral / duration; for a window of zero length, the current value (the limit).
+  [[nodiscard]] double mean(Time now) const;
+
+  // Extremes the signal took in the window, even for an instant (two changes at the same time
+  // still count the intermediate value: a queue that reached 5 did reach 5).
+  [[nodiscard]] double max() const { return max_; }
+  [[nodiscard]] double min() const { return min_; }
+
+  // Restarts the window at `now`, keeping the current value: cuts a warm-up period. Merged
+  // contributions are discarded too.
+  void reset(Time now);
+
+  // Adds another signal's area and duration up to `other_end` (>= other.last_time()), e.g. the
+  // same statistic of another replication run to its horizon. This window keeps running.
+  void merge(const TimeAverage& other, Time other_end);
+
+ private:
+  Time start_;
+  Time last_time_;
+  double value_;
+  double area_ = 0.0;  // up to last_time_, including merged areas
+  Time merged_duration_ = 0.0;
+  double max_;
+  double min_;
+};
+
+}  // namespace circlesim::sim
