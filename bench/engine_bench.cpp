@@ -27,11 +27,11 @@ void BM_Hold_Engine(benchmark::State& state) {
   circlesim::sim::EventCalendar calendar;
   calendar.reserve(pending + 1);
   for (std::size_t i = 0; i < pending; ++i) {
-    calendar.schedule(exp1(rng), 0, 0, static_cast<std::uint32_t>(i));
+    calendar.post(exp1(rng), 0, 0, static_cast<std::uint32_t>(i));
   }
   for (auto _ : state) {
     const circlesim::sim::Event e = calendar.pop();
-    calendar.schedule(e.time + exp1(rng), e.handler, e.kind, e.payload);
+    calendar.post(e.time + exp1(rng), e.handler, e.kind, e.payload);
   }
   state.SetItemsProcessed(state.iterations());
 }
@@ -87,11 +87,11 @@ class MMcSource final : public circlesim::sim::EventHandler {
         interarrival_(kLambda),
         service_(kMu),
         handler_(sim.add_handler(*this)) {
-    sim.schedule_in(interarrival_(rng_), handler_, 0, 0);
+    sim.post_in(interarrival_(rng_), handler_, 0, 0);
   }
   void handle_event(circlesim::sim::Simulation& sim, std::uint16_t, std::uint32_t) override {
     pool_.arrive(0, service_(rng_));
-    if (++arrivals_ < kCustomers) sim.schedule_in(interarrival_(rng_), handler_, 0, 0);
+    if (++arrivals_ < kCustomers) sim.post_in(interarrival_(rng_), handler_, 0, 0);
   }
 
  private:

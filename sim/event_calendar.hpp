@@ -1,24 +1,39 @@
 // The event calendar: pending events in a total order (time, priority, insertion sequence).
 //
-// A cache-aligned 4-ary min-heap of 16-byte nodes {time, slot}; everything else about an event
-// lives in a slot table indexed by the node. Four children share one 64-byte cache line, so a
-// pop touches one line per level of a heap half as deep as a binary one. Slots are recycled
-// through a free list, so scheduling allocates nothing once the calendar has reached its peak
-// size, and a slot's generation counter makes cancellation O(1): a cancelled event stays in the
-// heap, marked dead, and is discarded when it reaches the top.
+// Two structures, chosen by size. Up to a few thousand pending events (a single queue, a small
+// model) a 4-ary min-heap of self-contained 32-byte nodes is cheapest: it lives in cache and a
+// push or pop is a handful of comparisons. Beyond that the calendar switches to a radix heap
+// over the bit patterns of the event times, and back when it drains (with hysteresis).
+//
+// The radix heap: Simulated time never goes backwards, so
+// every new event is at or after the last one popped, and for non-negative doubles the order of
+// the bit patterns is the order of the values: events sit in 65 buckets by the highest bit in
+// which their time differs from the last popped time. Pushing appends to a bucket; popping
+// scans and redistributes only the lowest non-empty bucket. All access is sequential, so at a
+// million pending events the calendar streams through memory where a binary heap takes a cache
+// miss per level. Events at exactly the last popped time (bucket 0) form a small heap ordered
+// by (priority, sequence).
+//
+// Events that may need cancelling (patience timers, preempted services) take a slot whose
+// generation counter makes cancellation O(1): the cancelled event stays where it is, marked
+// dead, and is discarded when it comes up. Other events carry no slot and cost nothing extra.
+// Slots and node storage are recycled: nothing is allocated per event. Storage grows only when
+// the heap or one of the buckets first reaches a new size (a bounded number of times in a run);
+// reserve() removes even that, for tests and benchmarks that must not allocate at all.
 #pragma once
 
+#include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <new>
 #include <vector>
 
 #include "sim/time.hpp"
 
 namespace circlesim::sim {
 
-// Identifies one scheduled event for cancellation; stale handles are recognised and ignored.
+// Identifies one cancellable event; stale handles are recognised and ignored.
 struct EventHandle {
   static constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
   std::uint32_t slot = kNone;
@@ -34,31 +49,21 @@ struct Event {
   std::uint32_t payload = 0;
 };
 
-// Allocates 64-byte aligned storage so that the heap's sibling groups match cache lines.
-template <class T>
-struct CacheAlignedAllocator {
-  using value_type = T;
-  static constexpr std::align_val_t kAlignment{64};
-  CacheAlignedAllocator() = default;
-  template <class U>
-  explicit CacheAlignedAllocator(const CacheAlignedAllocator<U>& /*other*/) {}
-  T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), kAlignment)); }
-  void deallocate(T* p, std::size_t /*n*/) { ::operator delete(p, kAlignment); }
-  template <class U>
-  bool operator==(const CacheAlignedAllocator<U>& /*other*/) const {
-    return true;
-  }
-};
-
 class EventCalendar {
  public:
   // Priorities break ties between events at the same time: lower runs first.
   static constexpr int kMinPriority = -128;
   static constexpr int kMaxPriority = 127;
 
-  EventCalendar();
+  EventCalendar() = default;
 
-  // Schedules an event; `time` must be a finite number (the engine checks it is not in the past).
+  // Schedules an event that will never be cancelled. `time` must be finite, >= 0 and not
+  // before the last popped event.
+  void post(Time time, std::uint16_t handler, std::uint16_t kind, std::uint32_t payload,
+            int priority = 0) {
+    push(time, handler, kind, payload, priority, EventHandle::kNone);
+  }
+  // Schedules an event that can be cancelled through the returned handle.
   EventHandle schedule(Time time, std::uint16_t handler, std::uint16_t kind, std::uint32_t payload,
                        int priority = 0);
 
@@ -70,52 +75,74 @@ class EventCalendar {
   [[nodiscard]] std::size_t size() const { return live_; }
 
   // Time of the earliest pending event, or kNever when the calendar is empty.
-  [[nodiscard]] Time next_time();
+  [[nodiscard]] Time next_time() const;
+  // Time of the last popped event (0 before the first pop).
+  [[nodiscard]] Time last_time() const { return std::bit_cast<Time>(last_key_); }
 
   // Removes and returns the earliest pending event; the calendar must not be empty.
   Event pop();
+  // Pops the earliest pending event into `event` if its time is <= end; else returns false and
+  // changes nothing.
+  bool pop_not_after(Time end, Event& event);
 
+  // Room for `events` pending events in the heap and in every radix bucket (any one bucket may
+  // briefly hold them all): 65 x 32 bytes per event, so meant for bounded sizes.
   void reserve(std::size_t events);
   void clear();
 
  private:
-  struct alignas(16) Node {
-    Time time;
-    std::uint32_t slot;
-    std::uint32_t unused;
-  };
-  struct Slot {
-    std::uint64_t order;  // priority (biased, high 8 bits) then insertion sequence
+  struct Node {
+    std::uint64_t key;    // bit pattern of the time
+    std::uint64_t order;  // biased priority (high 8 bits), then insertion sequence
     std::uint32_t payload;
     std::uint16_t handler;
     std::uint16_t kind;
-    std::uint32_t generation;
-    bool cancelled;
+    std::uint32_t slot;  // EventHandle::kNone for events that cannot be cancelled
+    std::uint32_t unused;
   };
-  // Children of logical node i are 4i+1..4i+4; storing node i at index i + kOffset puts every
-  // sibling group at an index that is a multiple of 4, i.e. on its own cache line.
-  static constexpr std::size_t kOffset = 3;
+  struct Slot {
+    std::uint32_t generation = 0;
+    bool cancelled = false;
+  };
+  static constexpr int kBuckets = 65;
   static constexpr std::size_t kArity = 4;
+  // Switch to the radix heap above this many stored events, back to the heap below the second.
+  static constexpr std::size_t kRadixAbove = 256;
+  static constexpr std::size_t kHeapBelow = 64;
 
-  [[nodiscard]] bool before(const Node& a, const Node& b) const {
-    if (a.time != b.time) return a.time < b.time;
-    return slots_[a.slot].order < slots_[b.slot].order;
+  static bool before(const Node& a, const Node& b) {
+    return a.key != b.key ? a.key < b.key : a.order < b.order;
   }
-  [[nodiscard]] std::size_t heap_size() const { return heap_.size() - kOffset; }
-  Node& node(std::size_t i) { return heap_[i + kOffset]; }
+  void heap_push(const Node& node);
+  Node heap_pop();
+  void to_radix();
+  void to_heap();
 
-  void sift_up(std::size_t hole, Node moving);
-  Node pop_root();
+  [[nodiscard]] int bucket_of(std::uint64_t key) const {
+    return key == last_key_ ? 0 : 64 - std::countl_zero(key ^ last_key_);
+  }
+  void push(Time time, std::uint16_t handler, std::uint16_t kind, std::uint32_t payload,
+            int priority, std::uint32_t slot);
+  void push_node(const Node& node);
+  // Moves the lowest non-empty bucket's minimum time into bucket 0 if it is <= end_key.
+  bool refill_bucket_zero(std::uint64_t end_key);
+  Node pop_bucket_zero();
+  bool is_dead(const Node& node) const {
+    return node.slot != EventHandle::kNone && slots_[node.slot].cancelled;
+  }
   void release_slot(std::uint32_t slot);
-  void drop_cancelled_top();
   void compact();
 
-  std::vector<Node, CacheAlignedAllocator<Node>> heap_;
+  bool radix_mode_ = false;
+  std::vector<Node> heap_;  // used while !radix_mode_
+  std::array<std::vector<Node>, kBuckets> buckets_;  // used while radix_mode_
+  std::uint64_t occupied_ = 0;  // bit b-1 set when bucket b (1..64) is non-empty
+  std::uint64_t last_key_ = 0;
   std::vector<Slot> slots_;
   std::vector<std::uint32_t> free_slots_;
   std::uint64_t sequence_ = 0;
   std::size_t live_ = 0;
-  std::size_t cancelled_in_heap_ = 0;
+  std::size_t dead_ = 0;
 };
 
 }  // namespace circlesim::sim

@@ -41,7 +41,7 @@ ServerPool::ServerPool(Simulation& sim, ServerPoolConfig config)
   capacity_ = config_.capacity.capacity_at(sim_.now());
   reset_statistics();
   const Time next = config_.capacity.next_change_after(sim_.now());
-  if (std::isfinite(next)) sim_.schedule_at(next, handler_, kCapacityChange, 0);
+  if (std::isfinite(next)) sim_.post_at(next, handler_, kCapacityChange, 0);
 }
 
 void ServerPool::reserve(std::size_t customers) {
@@ -70,9 +70,13 @@ void ServerPool::reset_statistics() {
 
 void ServerPool::update_time_averages() {
   const Time now = sim_.now();
-  for (ClassStatistics& c : stats_.classes) c.in_system.update(now, c.in_system.value());
   record_counts();
   stats_.capacity.update(now, capacity_);
+  if (per_class_in_system()) {
+    for (ClassStatistics& c : stats_.classes) c.in_system.update(now, c.in_system.value());
+  } else {
+    stats_.classes[0].in_system = stats_.in_system;
+  }
 }
 
 void ServerPool::record_counts() {
@@ -97,8 +101,10 @@ ArrivalResult ServerPool::arrive(int priority_class, Time service_time, Time pat
   ++cls.arrivals;
 
   const bool server_free = can_start_arrival();
+  // Only a server on duty can be taken over: after a capacity drop the extra busy servers are
+  // finishing their last customers, and a closed pool serves nobody new.
   const bool preempts = !server_free && config_.preemption == Preemption::kPreemptiveResume &&
-                        try_preempt_for(priority_class);
+                        capacity_ > 0 && busy_ <= capacity_ && try_preempt_for(priority_class);
   if (!server_free && !preempts && waiting_ >= config_.waiting_room) {
     ++cls.balked;
     if (observer_ != nullptr) {
@@ -117,10 +123,11 @@ ArrivalResult ServerPool::arrive(int priority_class, Time service_time, Time pat
   c.completion = EventHandle{};
   c.tag = tag;
   c.priority_class = static_cast<std::uint16_t>(priority_class);
-  cls.in_system.add(now, 1.0);
+  if (per_class_in_system()) cls.in_system.add(now, 1.0);
 
   if (server_free || preempts) {
     start_service(id);
+    record_counts();
     return ArrivalResult::kStarted;
   }
   ++cls.delayed;
@@ -148,13 +155,15 @@ void ServerPool::start_service(std::uint32_t id) {
   }
   c.state = State::kInService;
   c.spell_start = now;
-  c.completion = sim_.schedule_in(c.remaining, handler_, kCompletion, id);
   if (config_.preemption == Preemption::kPreemptiveResume) {
+    // Only a preemptive pool ever cancels a completion; others post the cheaper kind of event.
+    c.completion = sim_.schedule_in(c.remaining, handler_, kCompletion, id);
     c.service_slot = static_cast<std::uint32_t>(in_service_.size());
     in_service_.push_back(id);
+  } else {
+    sim_.post_in(c.remaining, handler_, kCompletion, id);
   }
   ++busy_;
-  record_counts();
 }
 
 bool ServerPool::try_preempt_for(int priority_class) {
@@ -217,6 +226,7 @@ void ServerPool::complete(std::uint32_t id) {
   --busy_;
   leave(id, PoolOutcome::kServed);
   start_waiting_customers();
+  record_counts();
 }
 
 void ServerPool::renege(std::uint32_t id) {
@@ -228,17 +238,17 @@ void ServerPool::renege(std::uint32_t id) {
   unlink(id);
   --waiting_;
   leave(id, PoolOutcome::kReneged);
+  record_counts();
 }
 
 void ServerPool::leave(std::uint32_t id, PoolOutcome outcome) {
   const Time now = sim_.now();
   const Customer& c = customers_[id];
-  stats_.classes[c.priority_class].in_system.add(now, -1.0);
+  if (per_class_in_system()) stats_.classes[c.priority_class].in_system.add(now, -1.0);
   if (observer_ != nullptr) {
     observer_->on_departure({c.tag, c.priority_class, outcome, c.arrival, c.first_start, now});
   }
   free_customer(id);
-  record_counts();
 }
 
 void ServerPool::start_waiting_customers() {
@@ -282,8 +292,9 @@ void ServerPool::change_capacity() {
     overtime_customers_ = 0;
   }
   start_waiting_customers();
+  record_counts();
   const Time next = config_.capacity.next_change_after(now);
-  if (std::isfinite(next)) sim_.schedule_at(next, handler_, kCapacityChange, 0);
+  if (std::isfinite(next)) sim_.post_at(next, handler_, kCapacityChange, 0);
 }
 
 std::uint32_t ServerPool::allocate_customer() {

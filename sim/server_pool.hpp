@@ -9,6 +9,8 @@
 //   started last among equals). The preempted customer goes back to the head of its class's
 //   queue and later resumes the service it still owes. It always re-enters the queue, even when
 //   the waiting room is full, and its patience no longer applies (it has been served already).
+//   Only servers on duty are taken over: none while the pool is closed, none while more servers
+//   are busy than the current capacity (they are finishing after a capacity drop).
 // - Waiting room: at most `waiting_room` customers wait (those in service excluded); an arrival
 //   that finds it full balks. M/M/c/K has waiting_room = K - c.
 // - Patience: measured from arrival; a customer who has not started service when it runs out
@@ -112,7 +114,7 @@ class ServerPool final : public EventHandler {
   // Starts a new observation window now (cuts the warm-up); counts restart from zero.
   void reset_statistics();
   [[nodiscard]] const PoolStatistics& statistics() const { return stats_; }
-  // Brings time averages up to now() so that they can be read.
+  // Brings time averages up to now() so that they can be read (call before reading them).
   void update_time_averages();
 
   void set_observer(PoolObserver* observer) { observer_ = observer; }
@@ -138,7 +140,7 @@ class ServerPool final : public EventHandler {
     Time remaining;  // service still owed at the start of the current spell
     Time spell_start;
     EventHandle patience_timer;
-    EventHandle completion;
+    EventHandle completion;  // preemptive pools only
     std::uint32_t tag;
     std::uint32_t prev;  // queue links; `next` doubles as the free-list link
     std::uint32_t next;
@@ -159,6 +161,8 @@ class ServerPool final : public EventHandler {
   std::uint32_t pop_highest_priority();
 
   bool can_start_arrival() const { return busy_ < capacity_; }
+  // With one class the pool-wide average is the class's: no need to keep it twice.
+  bool per_class_in_system() const { return queues_.size() > 1; }
   void start_service(std::uint32_t id);
   void start_waiting_customers();
   void complete(std::uint32_t id);

@@ -8,8 +8,8 @@
 namespace circlesim::sim {
 
 Simulation::Simulation(Time start_time) : now_(start_time) {
-  CIRCLESIM_REQUIRE(std::isfinite(start_time), "simulation start time must be finite, got {}",
-                    start_time);
+  CIRCLESIM_REQUIRE(std::isfinite(start_time) && start_time >= 0,
+                    "simulation start time must be >= 0 and finite, got {}", start_time);
 }
 
 HandlerId Simulation::add_handler(EventHandler& handler) {
@@ -21,9 +21,7 @@ HandlerId Simulation::add_handler(EventHandler& handler) {
 
 EventHandle Simulation::schedule_at(Time time, HandlerId handler, std::uint16_t kind,
                                     std::uint32_t payload, int priority) {
-  CIRCLESIM_REQUIRE(time >= now_, "cannot schedule an event at time {} before now ({})", time,
-                    now_);
-  CIRCLESIM_REQUIRE(handler < handlers_.size(), "unknown event handler id {}", handler);
+  check_schedule(time, handler);
   return calendar_.schedule(time, handler, kind, payload, priority);
 }
 
@@ -31,13 +29,15 @@ void Simulation::run_until(Time end) {
   CIRCLESIM_REQUIRE(!std::isnan(end) && end >= now_,
                     "run_until: end time must be >= now ({}), got {}", now_, end);
   stopped_ = false;
-  while (!stopped_ && calendar_.next_time() <= end) dispatch(calendar_.pop());
+  Event event;
+  while (!stopped_ && calendar_.pop_not_after(end, event)) dispatch(event);
   if (!stopped_ && std::isfinite(end)) now_ = end;
 }
 
 void Simulation::run() {
   stopped_ = false;
-  while (!stopped_ && !calendar_.empty()) dispatch(calendar_.pop());
+  Event event;
+  while (!stopped_ && calendar_.pop_not_after(kNever, event)) dispatch(event);
 }
 
 }  // namespace circlesim::sim

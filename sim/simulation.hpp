@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "sim/error.hpp"
 #include "sim/event_calendar.hpp"
 #include "sim/time.hpp"
 
@@ -36,7 +37,18 @@ class Simulation {
 
   [[nodiscard]] Time now() const { return now_; }
 
-  // Schedules an event at absolute time `time` (not before now()).
+  // Schedules an event that is never cancelled at absolute time `time` (not before now()): the
+  // cheapest kind, for arrivals, completions that cannot be preempted, and the like.
+  void post_at(Time time, HandlerId handler, std::uint16_t kind, std::uint32_t payload,
+               int priority = 0) {
+    check_schedule(time, handler);
+    calendar_.post(time, handler, kind, payload, priority);
+  }
+  void post_in(Time delay, HandlerId handler, std::uint16_t kind, std::uint32_t payload,
+               int priority = 0) {
+    post_at(now_ + delay, handler, kind, payload, priority);
+  }
+  // Schedules an event that can be cancelled through the returned handle (patience timers).
   EventHandle schedule_at(Time time, HandlerId handler, std::uint16_t kind, std::uint32_t payload,
                           int priority = 0);
   EventHandle schedule_in(Time delay, HandlerId handler, std::uint16_t kind, std::uint32_t payload,
@@ -58,6 +70,11 @@ class Simulation {
   EventCalendar& calendar() { return calendar_; }
 
  private:
+  void check_schedule(Time time, HandlerId handler) const {
+    CIRCLESIM_REQUIRE(time >= now_, "cannot schedule an event at time {} before now ({})", time,
+                      now_);
+    CIRCLESIM_REQUIRE(handler < handlers_.size(), "unknown event handler id {}", handler);
+  }
   void dispatch(const Event& event) {
     now_ = event.time;
     ++events_processed_;

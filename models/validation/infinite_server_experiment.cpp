@@ -39,7 +39,7 @@ class Driver final : public sim::EventHandler {
         service_rng_(streams.stream("service")),
         sums_(experiment.phases.size(), 0.0),
         handler_(sim.add_handler(*this)) {
-    sim.schedule_at(arrivals_.next_after(sim.now(), arrival_rng_), handler_, kArrival, 0);
+    sim.post_at(arrivals_.next_after(sim.now(), arrival_rng_), handler_, kArrival, 0);
     // Phases are offsets from the start of a period, so sampling starts at the first period
     // boundary after the warm-up.
     const sim::Time first = std::ceil(experiment.warmup / experiment.period) * experiment.period;
@@ -47,7 +47,7 @@ class Driver final : public sim::EventHandler {
       for (std::size_t i = 0; i < experiment.phases.size(); ++i) {
         const sim::Time at = first + p * experiment.period + experiment.phases[i];
         // Sampling runs after arrivals and departures at the same instant (priority 1).
-        sim.schedule_at(at, handler_, kSample, static_cast<std::uint32_t>(i), 1);
+        sim.post_at(at, handler_, kSample, static_cast<std::uint32_t>(i), 1);
       }
     }
   }
@@ -55,7 +55,7 @@ class Driver final : public sim::EventHandler {
   void handle_event(sim::Simulation& sim, std::uint16_t kind, std::uint32_t payload) override {
     if (kind == kArrival) {
       pool_.arrive(0, service_.sample(service_rng_));
-      sim.schedule_at(arrivals_.next_after(sim.now(), arrival_rng_), handler_, kArrival, 0);
+      sim.post_at(arrivals_.next_after(sim.now(), arrival_rng_), handler_, kArrival, 0);
     } else {
       sums_[payload] += static_cast<double>(pool_.in_system());
     }

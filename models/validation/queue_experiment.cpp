@@ -37,7 +37,7 @@ class PoissonSource final : public sim::EventHandler {
 
  private:
   void schedule_next(sim::Simulation& sim, std::size_t k) {
-    sim.schedule_at(processes_[k].next_after(sim.now(), arrival_rng_[k]), handler_,
+    sim.post_at(processes_[k].next_after(sim.now(), arrival_rng_[k]), handler_,
                     static_cast<std::uint16_t>(k), 0);
   }
 
