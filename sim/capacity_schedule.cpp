@@ -46,28 +46,40 @@ CapacitySchedule CapacitySchedule::cyclic(std::vector<CapacityChange> changes, T
   return CapacitySchedule(std::move(changes), period);
 }
 
-std::size_t CapacitySchedule::index_at(Time offset) const {
-  const auto after =
-      std::upper_bound(changes_.begin(), changes_.end(), offset,
-                       [](Time value, const CapacityChange& change) { return value < change.at; });
-  return static_cast<std::size_t>(after - changes_.begin()) - 1;
+template <class Visit>
+void CapacitySchedule::for_changes_near(Time t, Visit&& visit) const {
+  if (!std::isfinite(period_)) {
+    for (const CapacityChange& c : changes_) visit(c.at, c);
+    return;
+  }
+  // The cycle of t by division may be off by one through rounding; looking one cycle either side
+  // and comparing absolute times makes the answer exact for the times we compute.
+  const double cycle = std::floor(t / period_);
+  for (double k = std::max(0.0, cycle - 1); k <= cycle + 1; ++k) {
+    for (const CapacityChange& c : changes_) visit(k * period_ + c.at, c);
+  }
 }
 
 int CapacitySchedule::capacity_at(Time t) const {
-  if (t < 0) t = 0;
-  const Time offset = std::isfinite(period_) ? t - std::floor(t / period_) * period_ : t;
-  return changes_[index_at(offset)].servers;
+  int servers = changes_.front().servers;
+  Time latest = -kNever;
+  for_changes_near(t, [&](Time at, const CapacityChange& c) {
+    if (at <= t && at >= latest) {
+      latest = at;
+      servers = c.servers;
+    }
+  });
+  return servers;
 }
 
-Time CapacitySchedule::next_change_after(Time t) const {
-  if (changes_.size() == 1) return kNever;
-  if (!std::isfinite(period_)) {
-    const std::size_t i = index_at(std::max(t, 0.0));
-    return i + 1 < changes_.size() ? changes_[i + 1].at : kNever;
-  }
-  const Time cycle_start = std::floor(t / period_) * period_;
-  const std::size_t i = index_at(t - cycle_start);
-  return i + 1 < changes_.size() ? cycle_start + changes_[i + 1].at : cycle_start + period_;
+CapacityChange CapacitySchedule::next_change(Time t) const {
+  CapacityChange next{kNever, 0};
+  if (changes_.size() == 1) return next;
+  t = std::max(t, 0.0);  // before time 0 the first change point already applies
+  for_changes_near(t, [&](Time at, const CapacityChange& c) {
+    if (at > t && at < next.at) next = CapacityChange{at, c.servers};
+  });
+  return next;
 }
 
 int CapacitySchedule::max_capacity() const {

@@ -22,9 +22,13 @@ class CapacitySchedule {
   // Change points at offsets in [0, period), repeated every period; the first must be at 0.
   static CapacitySchedule cyclic(std::vector<CapacityChange> changes, Time period);
 
+  // Servers on duty at time t: those of the latest change point at or before t.
   [[nodiscard]] int capacity_at(Time t) const;
-  // The first change point strictly after t, or kNever.
-  [[nodiscard]] Time next_change_after(Time t) const;
+  // The first change point strictly after t ({kNever, 0} if none), with its servers, so that a
+  // pool applies exactly the change it scheduled whatever the rounding of the time.
+  [[nodiscard]] CapacityChange next_change(Time t) const;
+  // The time of next_change(t).
+  [[nodiscard]] Time next_change_after(Time t) const { return next_change(t).at; }
   [[nodiscard]] int max_capacity() const;
   [[nodiscard]] bool is_constant() const { return changes_.size() == 1; }
   [[nodiscard]] const std::vector<CapacityChange>& changes() const { return changes_; }
@@ -32,7 +36,9 @@ class CapacitySchedule {
 
  private:
   CapacitySchedule(std::vector<CapacityChange> changes, Time period);
-  [[nodiscard]] std::size_t index_at(Time offset) const;
+  // Calls visit(absolute time, change) for the change points of cycles around t, in time order.
+  template <class Visit>
+  void for_changes_near(Time t, Visit&& visit) const;
 
   std::vector<CapacityChange> changes_;
   Time period_;  // kNever for a one-off schedule

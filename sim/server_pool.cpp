@@ -40,8 +40,14 @@ ServerPool::ServerPool(Simulation& sim, ServerPoolConfig config)
   queues_.resize(static_cast<std::size_t>(config_.priority_classes));
   capacity_ = config_.capacity.capacity_at(sim_.now());
   reset_statistics();
-  const Time next = config_.capacity.next_change_after(sim_.now());
-  if (std::isfinite(next)) sim_.post_at(next, handler_, kCapacityChange, 0);
+  schedule_next_capacity_change();
+}
+
+void ServerPool::schedule_next_capacity_change() {
+  const CapacityChange next = config_.capacity.next_change(sim_.now());
+  if (std::isfinite(next.at)) {
+    sim_.post_at(next.at, handler_, kCapacityChange, static_cast<std::uint32_t>(next.servers));
+  }
 }
 
 void ServerPool::reserve(std::size_t customers) {
@@ -122,6 +128,7 @@ ArrivalResult ServerPool::arrive(int priority_class, Time service_time, Time pat
   c.patience_timer = EventHandle{};
   c.completion = EventHandle{};
   c.tag = tag;
+  c.overtime = false;
   c.priority_class = static_cast<std::uint16_t>(priority_class);
   if (per_class_in_system()) cls.in_system.add(now, 1.0);
 
@@ -204,7 +211,7 @@ void ServerPool::handle_event(Simulation& /*sim*/, std::uint16_t kind, std::uint
       renege(payload);
       break;
     case kCapacityChange:
-      change_capacity();
+      change_capacity(static_cast<int>(payload));
       break;
     default:
       assert(false && "unknown server pool event");
@@ -235,6 +242,7 @@ void ServerPool::renege(std::uint32_t id) {
   ClassStatistics& cls = stats_.classes[c.priority_class];
   ++cls.reneged;
   cls.delay.add(sim_.now() - c.arrival);
+  clear_overtime(id);
   unlink(id);
   --waiting_;
   leave(id, PoolOutcome::kReneged);
@@ -253,21 +261,45 @@ void ServerPool::leave(std::uint32_t id, PoolOutcome outcome) {
 
 void ServerPool::start_waiting_customers() {
   while (waiting_ > 0) {
-    const bool regular = busy_ < capacity_;
-    const bool overtime = overtime_customers_ > 0 && busy_ < overtime_servers_;
-    if (!regular && !overtime) break;
-    if (!regular) --overtime_customers_;
-    const std::uint32_t id = pop_highest_priority();
+    std::uint32_t id;
+    if (busy_ < capacity_) {
+      id = pop_highest_priority();
+    } else if (overtime_customers_ > 0 && busy_ < overtime_servers_) {
+      id = pop_overtime_customer();
+    } else {
+      break;
+    }
+    clear_overtime(id);
     --waiting_;
     start_service(id);
   }
-  if (waiting_ == 0) overtime_customers_ = 0;
 }
 
-void ServerPool::change_capacity() {
+std::uint32_t ServerPool::pop_overtime_customer() {
+  // Those waiting at closing arrived before anyone who came later in their class, and nobody is
+  // preempted while closed: in each class queue they form a prefix.
+  for (Queue& q : queues_) {
+    if (q.head != kNil && customers_[q.head].overtime) {
+      const std::uint32_t id = q.head;
+      unlink(id);
+      return id;
+    }
+  }
+  assert(false && "overtime count without an overtime customer");
+  return pop_highest_priority();
+}
+
+void ServerPool::clear_overtime(std::uint32_t id) {
+  if (customers_[id].overtime) {
+    customers_[id].overtime = false;
+    --overtime_customers_;
+  }
+}
+
+void ServerPool::change_capacity(int servers) {
   const Time now = sim_.now();
   const int previous = capacity_;
-  capacity_ = config_.capacity.capacity_at(now);
+  capacity_ = servers;
   stats_.capacity.update(now, capacity_);
   if (capacity_ == 0 && previous > 0) {
     if (config_.on_close == ClosingPolicy::kSendAway) {
@@ -278,23 +310,29 @@ void ServerPool::change_capacity() {
           if (c.patience_timer.valid()) sim_.cancel(c.patience_timer);
           ClassStatistics& cls = stats_.classes[c.priority_class];
           ++cls.sent_away;
-          cls.delay.add(now - c.arrival);
+          // A preempted customer's time in queue was recorded when it first started.
+          if (c.first_start == kNever) cls.delay.add(now - c.arrival);
+          clear_overtime(id);
           unlink(id);
           --waiting_;
           leave(id, PoolOutcome::kSentAway);
         }
       }
     } else {
+      // Those waiting now are served by the servers that were on duty; later arrivals wait for
+      // the opening.
       overtime_servers_ = previous;
+      for (const Queue& q : queues_) {
+        for (std::uint32_t id = q.head; id != kNil; id = customers_[id].next) {
+          customers_[id].overtime = true;
+        }
+      }
       overtime_customers_ = waiting_;
     }
-  } else if (capacity_ > 0) {
-    overtime_customers_ = 0;
   }
   start_waiting_customers();
   record_counts();
-  const Time next = config_.capacity.next_change_after(now);
-  if (std::isfinite(next)) sim_.post_at(next, handler_, kCapacityChange, 0);
+  schedule_next_capacity_change();
 }
 
 std::uint32_t ServerPool::allocate_customer() {

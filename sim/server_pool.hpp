@@ -147,6 +147,7 @@ class ServerPool final : public EventHandler {
     std::uint32_t service_slot;  // position in in_service_
     std::uint16_t priority_class;
     State state;
+    bool overtime;  // was waiting when the pool closed: served by the servers then on duty
   };
   struct Queue {
     std::uint32_t head = kNil;
@@ -159,6 +160,8 @@ class ServerPool final : public EventHandler {
   void push_front(std::uint32_t id);
   void unlink(std::uint32_t id);
   std::uint32_t pop_highest_priority();
+  std::uint32_t pop_overtime_customer();
+  void clear_overtime(std::uint32_t id);
 
   bool can_start_arrival() const { return busy_ < capacity_; }
   // With one class the pool-wide average is the class's: no need to keep it twice.
@@ -168,7 +171,8 @@ class ServerPool final : public EventHandler {
   void complete(std::uint32_t id);
   void renege(std::uint32_t id);
   bool try_preempt_for(int priority_class);
-  void change_capacity();
+  void change_capacity(int servers);
+  void schedule_next_capacity_change();
   void leave(std::uint32_t id, PoolOutcome outcome);
   void record_counts();
 
@@ -178,7 +182,8 @@ class ServerPool final : public EventHandler {
   int capacity_ = 0;
   int busy_ = 0;
   std::size_t waiting_ = 0;
-  // Servers kept on after closing to serve those who were waiting then (kServeWaiting).
+  // Servers kept on after closing to serve those who were waiting then (kServeWaiting), and how
+  // many of those customers are still waiting (each is flagged `overtime`).
   int overtime_servers_ = 0;
   std::size_t overtime_customers_ = 0;
   std::vector<Customer> customers_;
