@@ -26,17 +26,15 @@ struct LaterOrder {
 
 void EventCalendar::push(Time time, std::uint16_t handler, std::uint16_t kind,
                          std::uint32_t payload, int priority, std::uint32_t slot) {
-  // Negated comparisons so that NaN fails them.
-  CIRCLESIM_REQUIRE(std::isfinite(time) && time >= 0.0,
-                    "event time must be finite and >= 0, got {}", time);
   time += 0.0;  // -0.0 has the sign bit set; make it +0.0 so that bit order is value order
-  CIRCLESIM_REQUIRE(std::bit_cast<std::uint64_t>(time) >= last_key_,
-                    "event time {} is before the last event taken from the calendar ({})", time,
-                    last_time());
-  CIRCLESIM_REQUIRE(priority >= kMinPriority && priority <= kMaxPriority,
-                    "event priority must be in [{}, {}], got {}", kMinPriority, kMaxPriority,
-                    priority);
-  CIRCLESIM_REQUIRE(sequence_ < kMaxSequence, "event calendar: sequence counter exhausted");
+  // One predicted branch on the hot path; the cold function works out which check failed.
+  const bool valid = time >= 0.0 && time < kNever &&  // also rejects NaN
+                     std::bit_cast<std::uint64_t>(time) >= last_key_ &&
+                     priority >= kMinPriority && priority <= kMaxPriority &&
+                     sequence_ < kMaxSequence;
+  if (!valid) [[unlikely]] {
+    reject_push(time, priority);
+  }
   const auto biased_priority = static_cast<std::uint64_t>(priority - kMinPriority);
   const Node node{std::bit_cast<std::uint64_t>(time), (biased_priority << kSequenceBits) | sequence_++,
                   payload, handler, kind, slot, 0};
@@ -125,6 +123,19 @@ void EventCalendar::to_heap() {
     }
     heap_[hole] = moving;
   }
+}
+
+void EventCalendar::reject_push(Time time, int priority) const {
+  CIRCLESIM_REQUIRE(std::isfinite(time) && time >= 0.0,
+                    "event time must be finite and >= 0, got {}", time);
+  CIRCLESIM_REQUIRE(std::bit_cast<std::uint64_t>(time) >= last_key_,
+                    "event time {} is before the last event taken from the calendar ({})", time,
+                    last_time());
+  CIRCLESIM_REQUIRE(priority >= kMinPriority && priority <= kMaxPriority,
+                    "event priority must be in [{}, {}], got {}", kMinPriority, kMaxPriority,
+                    priority);
+  CIRCLESIM_REQUIRE(sequence_ < kMaxSequence, "event calendar: sequence counter exhausted");
+  throw InvalidParameter("event calendar: invalid event");  // unreachable: one check failed
 }
 
 void EventCalendar::push_node(const Node& node) {

@@ -123,6 +123,7 @@ class EventCalendar {
   }
   void push(Time time, std::uint16_t handler, std::uint16_t kind, std::uint32_t payload,
             int priority, std::uint32_t slot);
+  [[noreturn, gnu::cold, gnu::noinline]] void reject_push(Time time, int priority) const;
   void push_node(const Node& node);
   // Moves the lowest non-empty bucket's minimum time into bucket 0 if it is <= end_key.
   bool refill_bucket_zero(std::uint64_t end_key);

@@ -25,6 +25,11 @@ Histogram::Histogram(double relative_error, double min_positive, double max_valu
                     relative_error, min_positive, max_value, buckets, kMaxBuckets);
   first_index_ = static_cast<std::int64_t>(first);
   counts_.assign(static_cast<std::size_t>(buckets), 0);
+  inv_log2_gamma_ = std::log(2.0) * inv_log_gamma_;
+  upper_.resize(counts_.size());
+  for (std::size_t k = 0; k < upper_.size(); ++k) {
+    upper_[k] = power_of_gamma(first_index_ + static_cast<std::int64_t>(k));
+  }
 }
 
 void Histogram::merge(const Histogram& other) {
@@ -86,12 +91,10 @@ double Histogram::cdf(double x) const {
 }
 
 double Histogram::bucket_lower(std::size_t k) const {
-  return power_of_gamma(first_index_ + static_cast<std::int64_t>(k) - 1);
+  return k == 0 ? power_of_gamma(first_index_ - 1) : upper_[k - 1];
 }
 
-double Histogram::bucket_upper(std::size_t k) const {
-  return power_of_gamma(first_index_ + static_cast<std::int64_t>(k));
-}
+double Histogram::bucket_upper(std::size_t k) const { return upper_[k]; }
 
 double Histogram::bucket_value(std::size_t k) const {
   return bucket_upper(k) * (2.0 / (gamma_ + 1.0));

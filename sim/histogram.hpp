@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -95,13 +96,26 @@ class Histogram {
  private:
   static constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
 
-  // Bucket of a value in (min_positive, max_value]; clamped because log rounding may push a value
-  // at the very ends of the range one bucket out.
+  // Bucket of a value in (min_positive, max_value]: the k with upper_[k-1] < x <= upper_[k].
+  // A cheap polynomial log2 (error < 2e-4, about 0.03 buckets at alpha = 0.005) gives a guess
+  // that the exact boundary table then corrects, usually without a step: no libm call per
+  // observation, and bucket membership agrees exactly with bucket_lower/bucket_upper.
   [[nodiscard]] std::size_t bucket_index(double x) const {
-    const auto i =
-        static_cast<std::int64_t>(std::ceil(std::log(x) * inv_log_gamma_)) - first_index_;
-    return static_cast<std::size_t>(
-        std::clamp<std::int64_t>(i, 0, static_cast<std::int64_t>(counts_.size()) - 1));
+    const auto last = static_cast<std::int64_t>(upper_.size()) - 1;
+    auto k = std::clamp<std::int64_t>(
+        static_cast<std::int64_t>(std::ceil(approximate_log2(x) * inv_log2_gamma_)) - first_index_,
+        0, last);
+    while (k > 0 && x <= upper_[static_cast<std::size_t>(k - 1)]) --k;
+    while (k < last && x > upper_[static_cast<std::size_t>(k)]) ++k;
+    return static_cast<std::size_t>(k);
+  }
+  // log2 of a positive normal double: its exponent plus a least-squares quartic in the mantissa.
+  static double approximate_log2(double x) {
+    const auto bits = std::bit_cast<std::uint64_t>(x);
+    const auto exponent = static_cast<double>(static_cast<std::int64_t>((bits >> 52) & 0x7ff) - 1023);
+    const double t =
+        std::bit_cast<double>((bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL) - 1.0;
+    return exponent + t * (1.43854793 + t * (-0.67808946 + t * (0.32364631 + t * -0.08429466)));
   }
   [[nodiscard]] double power_of_gamma(std::int64_t i) const {
     return std::exp(static_cast<double>(i) * log_gamma_);
@@ -111,10 +125,12 @@ class Histogram {
   double gamma_;
   double log_gamma_;
   double inv_log_gamma_;
+  double inv_log2_gamma_;  // 1 / log2(gamma)
   double min_positive_;
   double max_value_;
   std::int64_t first_index_ = 0;
   std::vector<std::uint64_t> counts_;
+  std::vector<double> upper_;  // upper edge of each bucket, gamma^(first_index_ + k)
   std::uint64_t total_ = 0;
   std::uint64_t zero_count_ = 0;
   std::uint64_t overflow_count_ = 0;

@@ -185,6 +185,27 @@ TEST(CapacityScheduleTest, CyclicOffsetNeverNegativeForInexactPeriods) {
   EXPECT_LE(s.next_change_after(t), t + period);
 }
 
+TEST(CapacityScheduleTest, NextChangeCarriesItsServers) {
+  const CapacitySchedule s = weekly_opening_hours();
+  CapacityChange next = s.next_change(0.0);
+  EXPECT_EQ(next.at, 8 * kHour);
+  EXPECT_EQ(next.servers, 3);
+  next = s.next_change(12 * kHour);
+  EXPECT_EQ(next.at, 13 * kHour);
+  EXPECT_EQ(next.servers, 2);
+  next = s.next_change(5 * kDay + 12 * kHour);
+  EXPECT_EQ(next.at, kWeek);
+  EXPECT_EQ(next.servers, 0);
+  next = s.next_change(3 * kWeek + 5 * kDay);
+  EXPECT_EQ(next.at, 3 * kWeek + 5 * kDay + 9 * kHour);
+  EXPECT_EQ(next.servers, 1);
+  const CapacitySchedule p = CapacitySchedule::piecewise({{0, 1}, {60, 4}});
+  EXPECT_EQ(p.next_change(-5.0).at, 60.0);
+  EXPECT_EQ(p.next_change(-5.0).servers, 4);
+  EXPECT_EQ(p.next_change(60.0).at, kNever);
+  EXPECT_EQ(CapacitySchedule::constant(2).next_change(0.0).at, kNever);
+}
+
 // Change points given to the second (08:00:20 is 480 + 1/3 min, not a binary fraction). A pool
 // wakes up at exactly the time next_change_after() returned and asks capacity_at() for the new
 // level; then asks next_change_after() for its next wake-up. At every change point the new level

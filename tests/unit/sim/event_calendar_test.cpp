@@ -10,6 +10,7 @@
 #include <boost/random/uniform_01.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
 #include <chrono>
+#include <cmath>
 #include <compare>
 #include <cstdint>
 #include <limits>
@@ -25,6 +26,7 @@
 namespace circlesim::sim {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
 
@@ -339,6 +341,59 @@ TEST(EventCalendarTest, MassCancellationKeepsOrderAndHandles) {
   EXPECT_EQ(drain_payloads(calendar), expected);
 }
 
+TEST(EventCalendarTest, PostedEventsShareTheTotalOrder) {
+  // post() events cannot be cancelled but order exactly like scheduled ones.
+  EventCalendar calendar;
+  calendar.post(2.0, 0, 0, 3);
+  const EventHandle h = calendar.schedule(2.0, 0, 0, 4);
+  calendar.post(2.0, 0, 0, 1, -1);
+  calendar.post(1.0, 0, 0, 0, 5);
+  calendar.schedule(2.0, 0, 0, 5);
+  calendar.post(2.0, 0, 0, 6);
+  calendar.post(3.0, 0, 0, 8);
+  calendar.schedule(2.0, 0, 0, 7, 1);
+  EXPECT_EQ(calendar.size(), 8U);
+  EXPECT_TRUE(calendar.is_pending(h));
+  std::vector<std::uint32_t> got;
+  while (!calendar.empty()) {
+    const Event e = calendar.pop();
+    got.push_back(e.payload);
+    if (e.payload == 1) {
+      EXPECT_TRUE(calendar.cancel(h));  // cancel a scheduled one among posted ones
+    }
+  }
+  EXPECT_THAT(got, ::testing::ElementsAre(0, 1, 3, 5, 6, 7, 8));
+}
+
+TEST(EventCalendarTest, PopNotAfterStopsAtTheEnd) {
+  EventCalendar calendar;
+  calendar.post(1.0, 1, 2, 10);
+  const EventHandle dead = calendar.schedule(3.0, 0, 0, 30);
+  calendar.post(5.0, 0, 0, 50);
+  calendar.post(5.0, 0, 0, 51);
+  ASSERT_TRUE(calendar.cancel(dead));
+  Event e;
+  EXPECT_FALSE(calendar.pop_not_after(0.5, e));
+  EXPECT_EQ(calendar.size(), 3U);
+  ASSERT_TRUE(calendar.pop_not_after(1.0, e));  // inclusive
+  EXPECT_EQ(e.time, 1.0);
+  EXPECT_EQ(e.handler, 1);
+  EXPECT_EQ(e.kind, 2);
+  EXPECT_EQ(e.payload, 10U);
+  e = Event{};
+  EXPECT_FALSE(calendar.pop_not_after(4.0, e));  // the cancelled event at 3 is not returned
+  EXPECT_EQ(e.payload, 0U);                      // and `event` is left alone
+  EXPECT_EQ(calendar.size(), 2U);
+  EXPECT_EQ(calendar.next_time(), 5.0);
+  EXPECT_FALSE(calendar.pop_not_after(kNaN, e));
+  ASSERT_TRUE(calendar.pop_not_after(kNever, e));
+  EXPECT_EQ(e.payload, 50U);
+  ASSERT_TRUE(calendar.pop_not_after(5.0, e));
+  EXPECT_EQ(e.payload, 51U);
+  EXPECT_FALSE(calendar.pop_not_after(kNever, e));
+  EXPECT_TRUE(calendar.empty());
+}
+
 // --- Randomized comparison against a reference model ---------------------------------------
 
 struct ModelKey {
@@ -357,7 +412,7 @@ class ReferenceCheck {
  public:
   explicit ReferenceCheck(std::uint64_t seed) : rng_(make_engine(seed)) {}
 
-  void schedule() {
+  void schedule(bool may_post = true) {
     // Times at or after the last popped one (as in a simulation), on a coarse grid so that
     // equal times are common; a fifth are exactly at the last popped time.
     const int steps = coin(0.2) ? 0 : boost::random::uniform_int_distribution<int>(0, 40)(rng_);
@@ -368,9 +423,12 @@ class ReferenceCheck {
     const auto payload = static_cast<std::uint32_t>(key.sequence);
     const auto handler = static_cast<std::uint16_t>(key.sequence % 65'521);
     const auto kind = static_cast<std::uint16_t>(priority + 128);
-    const EventHandle handle = calendar_.schedule(time, handler, kind, payload, priority);
     model_.emplace(key, payload);
-    issued_.push_back({key, handle});
+    if (may_post && coin(0.4)) {
+      calendar_.post(time, handler, kind, payload, priority);  // never cancelled
+    } else {
+      issued_.push_back({key, calendar_.schedule(time, handler, kind, payload, priority)});
+    }
   }
 
   // Cancels a random issued handle: succeeds exactly when the model still holds the event.
@@ -437,22 +495,27 @@ class ReferenceCheck {
 TEST(EventCalendarTest, RandomizedAgainstReferenceModel) {
   ReferenceCheck check(0xC0FFEE);
   constexpr int kOperations = 100'000;
+  std::size_t largest = 0;
   for (int op = 0; op < kOperations; ++op) {
+    // Alternate growing and shrinking phases so that the calendar crosses its small/large
+    // size thresholds (heap and radix modes) many times.
+    const bool growing = (op / 1500) % 2 == 0;
     const double u = boost::random::uniform_01<double>()(check.rng());
-    if (u < 0.42) {
+    if (u < (growing ? 0.60 : 0.30)) {
       check.schedule();
-    } else if (u < 0.60) {
+    } else if (u < (growing ? 0.72 : 0.45)) {
       ASSERT_NO_FATAL_FAILURE(check.cancel_random());
     } else {
       ASSERT_NO_FATAL_FAILURE(check.pop());
     }
     ASSERT_NO_FATAL_FAILURE(check.check_size()) << "after operation " << op;
+    largest = std::max(largest, check.model_size());
 
     // Every 20k operations a burst: many events scheduled, then most of them cancelled, so
     // that cancelled events outnumber both the compaction threshold and the live ones.
     if (op % 20'000 == 10'000) {
       const std::size_t before = check.issued_size();
-      for (int i = 0; i < 9'000; ++i) check.schedule();
+      for (int i = 0; i < 9'000; ++i) check.schedule(false);
       for (std::size_t i = check.issued_size(); i-- > before + 500;) {
         Issued item = check.issued()[i];
         ASSERT_EQ(check.model().erase(item.key), 1U);
@@ -467,6 +530,7 @@ TEST(EventCalendarTest, RandomizedAgainstReferenceModel) {
   while (check.model_size() > 0) ASSERT_NO_FATAL_FAILURE(check.pop());
   ASSERT_NO_FATAL_FAILURE(check.pop());
   // The mix really exercised every path.
+  EXPECT_GT(largest, 400U);
   EXPECT_GT(check.popped_, 30'000U);
   EXPECT_GT(check.cancelled_, 5'000U);
   EXPECT_GT(check.stale_rejected_, 5'000U);
@@ -479,15 +543,59 @@ TEST(EventCalendarTest, RandomizedAgainstReferenceModel) {
 TEST(EventCalendarTest, RejectsNonFiniteTimes) {
   EventCalendar calendar;
   EXPECT_THAT([&] { calendar.schedule(kNaN, 0, 0, 0); },
-              ThrowsMessage<InvalidParameter>(HasSubstr("event time must be finite, got nan")));
+              ThrowsMessage<InvalidParameter>(
+                  AllOf(HasSubstr("event time must be finite"), HasSubstr("got nan"))));
   EXPECT_THAT([&] { calendar.schedule(kInf, 0, 0, 0); },
-              ThrowsMessage<InvalidParameter>(HasSubstr("event time must be finite, got inf")));
+              ThrowsMessage<InvalidParameter>(
+                  AllOf(HasSubstr("event time must be finite"), HasSubstr("got inf"))));
   EXPECT_THAT([&] { calendar.schedule(-kInf, 0, 0, 0); },
-              ThrowsMessage<InvalidParameter>(HasSubstr("must be finite")));
+              ThrowsMessage<InvalidParameter>(HasSubstr("event time must be finite")));
+  EXPECT_THAT([&] { calendar.post(kNaN, 0, 0, 0); },
+              ThrowsMessage<InvalidParameter>(HasSubstr("got nan")));
   EXPECT_TRUE(calendar.empty());  // a rejected event leaves no trace
   calendar.schedule(1.0, 0, 0, 5);
   EXPECT_EQ(calendar.size(), 1U);
   EXPECT_EQ(calendar.pop().payload, 5U);
+}
+
+// Time never goes backwards: negative times, and times before the last event taken out, are
+// rejected with both times named; the calendar is unchanged afterwards.
+TEST(EventCalendarTest, RejectsNegativeTimesAndTimesBeforeTheLastPop) {
+  EventCalendar calendar;
+  EXPECT_THAT([&] { calendar.schedule(-1.0, 0, 0, 0); },
+              ThrowsMessage<InvalidParameter>(AllOf(HasSubstr(">= 0"), HasSubstr("got -1"))));
+  calendar.schedule(10.0, 0, 0, 1);
+  calendar.schedule(20.0, 0, 0, 2);
+  EXPECT_EQ(calendar.last_time(), 0.0);
+  EXPECT_EQ(calendar.pop().payload, 1U);
+  EXPECT_EQ(calendar.last_time(), 10.0);
+  EXPECT_THAT([&] { calendar.schedule(9.5, 0, 0, 3); },
+              ThrowsMessage<InvalidParameter>(
+                  AllOf(HasSubstr("event time 9.5 is before the last event taken from the "
+                                  "calendar (10)"))));
+  EXPECT_THAT([&] { calendar.post(std::nextafter(10.0, 0.0), 0, 0, 3); },
+              ThrowsMessage<InvalidParameter>(HasSubstr("before the last event")));
+  EXPECT_EQ(calendar.size(), 1U);
+  calendar.schedule(10.0, 0, 0, 4);  // at the last popped time is fine
+  EXPECT_EQ(calendar.pop().payload, 4U);
+  EXPECT_EQ(calendar.pop().payload, 2U);
+  EXPECT_EQ(calendar.last_time(), 20.0);
+}
+
+TEST(EventCalendarTest, NegativeZeroIsTimeZero) {
+  EventCalendar calendar;
+  calendar.schedule(0.0, 0, 0, 1);
+  calendar.schedule(-0.0, 0, 0, 2);
+  calendar.post(0.0, 0, 0, 3);
+  calendar.schedule(1e-300, 0, 0, 4);
+  const Event first = calendar.pop();
+  EXPECT_EQ(first.payload, 1U);
+  const Event second = calendar.pop();
+  EXPECT_EQ(second.payload, 2U);
+  EXPECT_EQ(second.time, 0.0);
+  EXPECT_FALSE(std::signbit(second.time));
+  EXPECT_EQ(calendar.pop().payload, 3U);
+  EXPECT_EQ(calendar.pop().payload, 4U);
 }
 
 TEST(EventCalendarTest, RejectsPrioritiesOutsideTheRange) {

@@ -652,6 +652,63 @@ TEST(ServerPoolTest, SendingAwayAPreemptedCustomerDoesNotCountItsDelayTwice) {
   EXPECT_DOUBLE_EQ(a.delay.sum(), 0.0);
 }
 
+// After a capacity drop (not a closing) the servers still busy beyond the new capacity are
+// finishing their customers: an arrival may not take one of them over.
+TEST(ServerPoolTest, NoPreemptionWhileMoreServersAreBusyThanTheCapacity) {
+  Simulation sim;
+  ServerPool pool(sim, config_with(CapacitySchedule::piecewise({{0, 2}, {5, 1}}), 2,
+                                   Preemption::kPreemptiveResume));
+  DepartureLog log;
+  pool.set_observer(&log);
+  const Script script(sim, pool,
+                      {customer('A', 0, 10, 1), customer('B', 0.5, 10, 1), customer('C', 6, 1, 0),
+                       customer('D', 11, 2, 1), customer('E', 12, 1, 0)});
+  sim.run();
+  EXPECT_EQ(script.result('C'), ArrivalResult::kQueued);
+  expect_departure(log, 'A', PoolOutcome::kServed, 0, 0, 10);
+  expect_departure(log, 'B', PoolOutcome::kServed, 0.5, 0.5, 10.5);
+  expect_departure(log, 'C', PoolOutcome::kServed, 6, 10.5, 11.5);
+  // Back to one busy server of one: E (class 0) preempts D (class 1) at 12; D resumes at 13.
+  EXPECT_EQ(script.result('E'), ArrivalResult::kStarted);
+  expect_departure(log, 'E', PoolOutcome::kServed, 12, 12, 13);
+  expect_departure(log, 'D', PoolOutcome::kServed, 11, 11.5, 14.5);
+}
+
+// Two servers until closing at 10; A1 and A2 (class 1) are in service and B (class 1) waits, so
+// B is owed overtime. The pool reopens at 11 with two servers (both still busy) and drops to
+// one at 13. At 12, C (class 0) preempts A2, the latest starter, who goes to the head of class
+// 1's queue, ahead of B. When C leaves at 62 one server is busy (A1) and the capacity is one:
+// nobody new may start on a regular server. Whether or not overtime still applies after the
+// reopening, A2 (not waiting at closing) may not start then: either B starts in overtime
+// (62-63) and A2 resumes when A1 leaves at 100, or nobody starts until 100.
+TEST(ServerPoolTest, PreemptedCustomerAheadOfOvertimeCustomersIsNotServedAsOvertime) {
+  Simulation sim;
+  ServerPoolConfig config =
+      config_with(CapacitySchedule::piecewise({{0, 2}, {10, 0}, {11, 2}, {13, 1}}), 2,
+                  Preemption::kPreemptiveResume);
+  config.on_close = ClosingPolicy::kServeWaiting;
+  ServerPool pool(sim, config);
+  DepartureLog log;
+  pool.set_observer(&log);
+  const Script script(sim, pool,
+                      {customer('1', 0, 100, 1), customer('2', 0.5, 100, 1), customer('B', 1, 1, 1),
+                       customer('C', 12, 50, 0)});
+  sim.run_until(62.5);
+  EXPECT_EQ(pool.capacity(), 1);
+  EXPECT_EQ(pool.statistics().classes[1].preempted, 1U);
+  EXPECT_EQ(log.count('2'), 0);
+  sim.run_until(300);
+  expect_departure(log, 'C', PoolOutcome::kServed, 12, 12, 62);
+  expect_departure(log, '1', PoolOutcome::kServed, 0, 0, 100);
+  ASSERT_EQ(log.count('2'), 1);
+  for (const PoolDeparture& d : log.all) {
+    if (d.tag == static_cast<std::uint32_t>('2')) {
+      // A2 had 100 - 11.5 = 88.5 left; it may resume at 100 at the earliest.
+      EXPECT_GE(d.departure, 100 + 88.5) << "A2 resumed while the only server on duty was busy";
+    }
+  }
+}
+
 // A daily schedule whose change points are given to the second (08:00:20 = 480 + 1/3 min).
 // The pool must open every morning; a customer arriving at 09:00 on day 2 is served at once.
 // Runs in a child process with an alarm: a pool that re-schedules the same capacity change

@@ -22,6 +22,7 @@
 namespace circlesim::sim {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
@@ -192,6 +193,27 @@ TEST(SimulationTest, CancelThroughTheKernel) {
   EXPECT_EQ(sim.events_processed(), 1U);  // a cancelled event is not processed
 }
 
+TEST(SimulationTest, PostedAndScheduledEventsShareOneOrder) {
+  Simulation sim(50.0);
+  Recorder r;
+  r.id = sim.add_handler(r);
+  sim.post_at(60.0, r.id, 0, 2);
+  const EventHandle h = sim.schedule_at(60.0, r.id, 0, 3);
+  sim.post_in(10.0, r.id, 0, 1, -1);
+  sim.post_in(0.0, r.id, 0, 0);
+  sim.schedule_in(10.0, r.id, 0, 4);
+  EXPECT_EQ(sim.pending_events(), 5U);
+  EXPECT_TRUE(sim.cancel(h));
+  sim.run();
+  EXPECT_THAT(r.seen,
+              ElementsAre(Seen{50.0, 0, 0}, Seen{60.0, 0, 1}, Seen{60.0, 0, 2}, Seen{60.0, 0, 4}));
+  EXPECT_THAT([&] { sim.post_at(59.0, r.id, 0, 0); },
+              ThrowsMessage<InvalidParameter>(HasSubstr("at time 59 before now (60)")));
+  EXPECT_THAT([&] { sim.post_in(1.0, 7, 0, 0); },
+              ThrowsMessage<InvalidParameter>(HasSubstr("unknown event handler id 7")));
+  EXPECT_EQ(sim.pending_events(), 0U);
+}
+
 TEST(SimulationTest, ScheduleInIsRelativeToNow) {
   Simulation sim(100.0);
   Recorder r;
@@ -259,7 +281,11 @@ TEST(SimulationTest, RejectsBadRunUntilAndStartTimes) {
   EXPECT_THAT([&] { sim.run_until(kNaN); }, ThrowsMessage<InvalidParameter>(HasSubstr("got nan")));
   EXPECT_EQ(sim.now(), 30.0);
   EXPECT_THAT([] { Simulation bad(kNaN); },
-              ThrowsMessage<InvalidParameter>(HasSubstr("start time must be finite")));
+              ThrowsMessage<InvalidParameter>(
+                  AllOf(HasSubstr("simulation start time must be"), HasSubstr("got nan"))));
+  EXPECT_THAT([] { Simulation bad(-5.0); },
+              ThrowsMessage<InvalidParameter>(
+                  AllOf(HasSubstr("simulation start time must be"), HasSubstr("got -5"))));
   EXPECT_THROW([] { Simulation bad(kNever); }(), InvalidParameter);
 }
 
