@@ -329,6 +329,15 @@ void ServerPool::change_capacity(int servers) {
       }
       overtime_customers_ = waiting_;
     }
+  } else if (capacity_ > 0 && overtime_customers_ > 0) {
+    // Overtime ends when the pool reopens: those still waiting are served as usual. (Preemption
+    // needs an open pool, so while flags exist nobody jumps ahead of the flagged prefixes.)
+    for (const Queue& q : queues_) {
+      for (std::uint32_t id = q.head; id != kNil; id = customers_[id].next) {
+        customers_[id].overtime = false;
+      }
+    }
+    overtime_customers_ = 0;
   }
   start_waiting_customers();
   record_counts();

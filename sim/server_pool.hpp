@@ -19,6 +19,7 @@
 //   are busy than the new capacity. At closing (capacity drops to 0) the customers waiting at
 //   that moment are either served by the servers on duty before closing (kServeWaiting) or sent
 //   away (kSendAway). Arrivals while closed wait for opening, subject to patience and room.
+//   Overtime ends if the pool reopens first: whoever still waits is then served as usual.
 #pragma once
 
 #include <cstdint>

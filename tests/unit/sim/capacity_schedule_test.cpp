@@ -6,11 +6,16 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <vector>
 
 #include "sim/error.hpp"
 #include "sim/time.hpp"
+
+#if defined(__unix__)
+#include <unistd.h>
+#endif
 
 namespace circlesim::sim {
 namespace {
@@ -229,6 +234,32 @@ TEST(CapacityScheduleTest, NegativeTimesUseTheCapacityAtTimeZero) {
   const CapacitySchedule s = CapacitySchedule::piecewise({{0, 5}, {10, 1}});
   EXPECT_EQ(s.capacity_at(-3.0), 5);
   EXPECT_EQ(s.next_change_after(-3.0), 10.0);
+}
+
+// Asking a cyclic schedule about the end of time must answer (or reject the question), not
+// loop: floor(inf / period) is inf, and stepping a cycle counter from inf never ends. Runs in
+// a child process with an alarm so that a hang fails this test only.
+[[noreturn]] void ask_cyclic_schedule_about_infinity() {
+#if defined(__unix__)
+  alarm(5);
+#endif
+  const CapacitySchedule s = weekly_opening_hours();
+  bool ok = true;
+  try {
+    ok = ok && s.next_change_after(kNever) == kNever;
+  } catch (const InvalidParameter&) {
+  }
+  try {
+    const int servers = s.capacity_at(kNever);
+    ok = ok && servers >= 0 && servers <= s.max_capacity();
+  } catch (const InvalidParameter&) {
+  }
+  std::exit(ok ? 0 : 3);
+}
+
+TEST(CapacityScheduleDeathTest, CyclicScheduleAnswersForInfiniteTimes) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(ask_cyclic_schedule_about_infinity(), ::testing::ExitedWithCode(0), "");
 }
 
 // --- Bad input -------------------------------------------------------------------------------
