@@ -55,12 +55,15 @@ void CapacitySchedule::for_changes_near(Time t, Visit&& visit) const {
   // The cycle of t by division may be off by one through rounding; looking one cycle either side
   // and comparing absolute times makes the answer exact for the times we compute.
   const double cycle = std::floor(t / period_);
-  for (double k = std::max(0.0, cycle - 1); k <= cycle + 1; ++k) {
+  for (const double k : {cycle - 1, cycle, cycle + 1}) {
+    if (k < 0) continue;
     for (const CapacityChange& c : changes_) visit(k * period_ + c.at, c);
   }
 }
 
 int CapacitySchedule::capacity_at(Time t) const {
+  CIRCLESIM_REQUIRE(!std::isnan(t) && t < kNever, "capacity schedule: time must be finite, got {}",
+                    t);
   int servers = changes_.front().servers;
   Time latest = -kNever;
   for_changes_near(t, [&](Time at, const CapacityChange& c) {
@@ -75,7 +78,8 @@ int CapacitySchedule::capacity_at(Time t) const {
 CapacityChange CapacitySchedule::next_change(Time t) const {
   CapacityChange next{kNever, 0};
   if (changes_.size() == 1) return next;
-  t = std::max(t, 0.0);  // before time 0 the first change point already applies
+  if (!(t < kNever)) return next;  // also NaN
+  t = std::max(t, 0.0);            // before time 0 the first change point already applies
   for_changes_near(t, [&](Time at, const CapacityChange& c) {
     if (at > t && at < next.at) next = CapacityChange{at, c.servers};
   });

@@ -29,15 +29,19 @@ void EventCalendar::push(Time time, std::uint16_t handler, std::uint16_t kind,
   time += 0.0;  // -0.0 has the sign bit set; make it +0.0 so that bit order is value order
   // One predicted branch on the hot path; the cold function works out which check failed.
   const bool valid = time >= 0.0 && time < kNever &&  // also rejects NaN
-                     std::bit_cast<std::uint64_t>(time) >= last_key_ &&
-                     priority >= kMinPriority && priority <= kMaxPriority &&
-                     sequence_ < kMaxSequence;
+                     std::bit_cast<std::uint64_t>(time) >= last_key_ && priority >= kMinPriority &&
+                     priority <= kMaxPriority && sequence_ < kMaxSequence;
   if (!valid) [[unlikely]] {
     reject_push(time, priority);
   }
   const auto biased_priority = static_cast<std::uint64_t>(priority - kMinPriority);
-  const Node node{std::bit_cast<std::uint64_t>(time), (biased_priority << kSequenceBits) | sequence_++,
-                  payload, handler, kind, slot, 0};
+  const Node node{std::bit_cast<std::uint64_t>(time),
+                  (biased_priority << kSequenceBits) | sequence_++,
+                  payload,
+                  handler,
+                  kind,
+                  slot,
+                  0};
   ++live_;
   if (radix_mode_) {
     push_node(node);

@@ -88,6 +88,7 @@ class EventCalendar {
   // Room for `events` pending events in the heap and in every radix bucket (any one bucket may
   // briefly hold them all): 65 x 32 bytes per event, so meant for bounded sizes.
   void reserve(std::size_t events);
+  // Drops every pending event; time still may not go back before last_time().
   void clear();
 
  private:
@@ -135,7 +136,7 @@ class EventCalendar {
   void compact();
 
   bool radix_mode_ = false;
-  std::vector<Node> heap_;  // used while !radix_mode_
+  std::vector<Node> heap_;                           // used while !radix_mode_
   std::array<std::vector<Node>, kBuckets> buckets_;  // used while radix_mode_
   std::uint64_t occupied_ = 0;  // bit b-1 set when bucket b (1..64) is non-empty
   std::uint64_t last_key_ = 0;

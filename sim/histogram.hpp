@@ -112,7 +112,8 @@ class Histogram {
   // log2 of a positive normal double: its exponent plus a least-squares quartic in the mantissa.
   static double approximate_log2(double x) {
     const auto bits = std::bit_cast<std::uint64_t>(x);
-    const auto exponent = static_cast<double>(static_cast<std::int64_t>((bits >> 52) & 0x7ff) - 1023);
+    const auto exponent =
+        static_cast<double>(static_cast<std::int64_t>((bits >> 52) & 0x7ff) - 1023);
     const double t =
         std::bit_cast<double>((bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL) - 1.0;
     return exponent + t * (1.43854793 + t * (-0.67808946 + t * (0.32364631 + t * -0.08429466)));

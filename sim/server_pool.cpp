@@ -177,9 +177,13 @@ bool ServerPool::try_preempt_for(int priority_class) {
   // The victim is the lowest-priority customer in service; among equals the latest starter,
   // who has received the least service.
   std::uint32_t victim = kNil;
+  const Time now = sim_.now();
   for (const std::uint32_t id : in_service_) {
     const Customer& c = customers_[id];
     if (c.priority_class <= priority_class) continue;
+    // A customer whose service ends at this very instant is finishing, not preemptable: the
+    // outcome must not depend on the order of simultaneous events.
+    if (c.remaining - (now - c.spell_start) <= 0) continue;
     if (victim == kNil || c.priority_class > customers_[victim].priority_class ||
         (c.priority_class == customers_[victim].priority_class &&
          c.spell_start > customers_[victim].spell_start)) {

@@ -10,7 +10,9 @@
 //   queue and later resumes the service it still owes. It always re-enters the queue, even when
 //   the waiting room is full, and its patience no longer applies (it has been served already).
 //   Only servers on duty are taken over: none while the pool is closed, none while more servers
-//   are busy than the current capacity (they are finishing after a capacity drop).
+//   are busy than the current capacity (they are finishing after a capacity drop). Preemption
+//   happens only at arrivals: a high-priority customer who arrived during such a drop waits
+//   for the next free server rather than preempting once the drop has worked through.
 // - Waiting room: at most `waiting_room` customers wait (those in service excluded); an arrival
 //   that finds it full balks. M/M/c/K has waiting_room = K - c.
 // - Patience: measured from arrival; a customer who has not started service when it runs out

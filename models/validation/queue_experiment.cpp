@@ -38,7 +38,7 @@ class PoissonSource final : public sim::EventHandler {
  private:
   void schedule_next(sim::Simulation& sim, std::size_t k) {
     sim.post_at(processes_[k].next_after(sim.now(), arrival_rng_[k]), handler_,
-                    static_cast<std::uint16_t>(k), 0);
+                static_cast<std::uint16_t>(k), 0);
   }
 
   sim::ServerPool& pool_;

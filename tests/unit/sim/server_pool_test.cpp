@@ -356,6 +356,24 @@ TEST(ServerPoolTest, PreemptedCustomerDoesNotRenege) {
   EXPECT_EQ(sim.pending_events(), 0U);
 }
 
+// B (class 0) arrives at 5, the very instant A (class 1) finishes its 5 minutes; B's arrival
+// event was scheduled first, so it is processed before A's completion. A has no work left: it
+// should leave at 5 and B take the free server, as when the completion is processed first.
+// Preempting A with 0 minutes left instead holds it until B is done (departure 6) and counts
+// a preemption: the outcome then depends on the order of simultaneous events.
+TEST(ServerPoolTest, CustomerWithNoWorkLeftIsNotPreempted) {
+  Simulation sim;
+  ServerPool pool(sim,
+                  config_with(CapacitySchedule::constant(1), 2, Preemption::kPreemptiveResume));
+  DepartureLog log;
+  pool.set_observer(&log);
+  const Script script(sim, pool, {customer('A', 0, 5, 1), customer('B', 5, 1, 0)});
+  sim.run();
+  expect_departure(log, 'A', PoolOutcome::kServed, 0, 0, 5);
+  expect_departure(log, 'B', PoolOutcome::kServed, 5, 5, 6);
+  EXPECT_EQ(pool.statistics().classes[1].preempted, 0U);
+}
+
 // --- Waiting room, patience ------------------------------------------------------------------
 
 TEST(ServerPoolTest, FiniteWaitingRoomBalks) {
