@@ -17,10 +17,11 @@ constexpr int kExitUsage = 64;
 constexpr int kExitInternal = 70;
 
 std::string version_text() {
-  return fmt::format("circlesim {} (git {})\nBoost {}.{}.{}, Eigen {}.{}.{}, fmt {}",
+  return fmt::format("circlesim {} (git {})\nBoost {}.{}.{}, Eigen {}.{}.{}, fmt {}.{}.{}",
                      circlesim::kVersion, circlesim::kGitSha, BOOST_VERSION / 100000,
                      BOOST_VERSION / 100 % 1000, BOOST_VERSION % 100, EIGEN_WORLD_VERSION,
-                     EIGEN_MAJOR_VERSION, EIGEN_MINOR_VERSION, FMT_VERSION);
+                     EIGEN_MAJOR_VERSION, EIGEN_MINOR_VERSION, FMT_VERSION / 10000,
+                     FMT_VERSION / 100 % 100, FMT_VERSION % 100);
 }
 
 }  // namespace
@@ -37,7 +38,11 @@ int main(int argc, char** argv) {
                          "priorities, Erlang-A, M_t/M/inf)");
   check_engine->add_option("--seed", check.seed, "Master seed")->capture_default_str();
   check_engine->add_option("--effort", check.effort, "Run-length scale (1 = about +-2% at 99%)")
-      ->check(CLI::PositiveNumber)
+      ->check([](const std::string& text) {
+        double value = 0;
+        const bool number = CLI::detail::lexical_cast(text, value);
+        return number && value > 0 ? std::string() : "must be a number > 0, got " + text;
+      })
       ->capture_default_str();
   check_engine->add_option("--jobs,-j", check.jobs, "Worker threads for replications")
       ->check(CLI::Range(1, 256))

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <numbers>
 #include <thread>
 
@@ -281,15 +282,24 @@ CaseResult run_validation_case(const ValidationCase& validation_case, std::uint6
   std::vector<ReplicationOutcome> outcomes(replications);
   // Replication r always runs on stream (seed, r) and lands in slot r, whatever the threads do.
   const std::size_t workers = std::min<std::size_t>(static_cast<std::size_t>(jobs), replications);
+  // A replication that throws (bad parameters) must surface as an error, not terminate.
+  std::vector<std::exception_ptr> errors(workers);
   std::vector<std::thread> threads;
   for (std::size_t w = 0; w < workers; ++w) {
     threads.emplace_back([&, w] {
-      for (std::size_t r = w; r < replications; r += workers) {
-        outcomes[r] = validation_case.run(seed, r);
+      try {
+        for (std::size_t r = w; r < replications; r += workers) {
+          outcomes[r] = validation_case.run(seed, r);
+        }
+      } catch (...) {
+        errors[w] = std::current_exception();
       }
     });
   }
   for (std::thread& t : threads) t.join();
+  for (const std::exception_ptr& error : errors) {
+    if (error) std::rethrow_exception(error);
+  }
 
   CaseResult result;
   result.replications = replications;
