@@ -63,6 +63,15 @@ void EventCalendar::heap_push(const Node& node) {
   heap_[hole] = node;
 }
 
+std::size_t EventCalendar::smallest_child(std::size_t first, std::size_t n) const {
+  std::size_t best = first;
+  const std::size_t end = std::min(first + kArity, n);
+  for (std::size_t child = first + 1; child < end; ++child) {
+    if (before(heap_[child], heap_[best])) best = child;
+  }
+  return best;
+}
+
 EventCalendar::Node EventCalendar::heap_pop() {
   const Node top = heap_.front();
   const Node last = heap_.back();
@@ -75,11 +84,7 @@ EventCalendar::Node EventCalendar::heap_pop() {
   for (;;) {
     const std::size_t first = hole * kArity + 1;
     if (first >= n) break;
-    std::size_t best = first;
-    const std::size_t end = std::min(first + kArity, n);
-    for (std::size_t child = first + 1; child < end; ++child) {
-      if (before(heap_[child], heap_[best])) best = child;
-    }
+    const std::size_t best = smallest_child(first, n);
     heap_[hole] = heap_[best];
     hole = best;
   }
@@ -116,11 +121,7 @@ void EventCalendar::to_heap() {
     for (;;) {
       const std::size_t first = hole * kArity + 1;
       if (first >= n) break;
-      std::size_t best = first;
-      const std::size_t end = std::min(first + kArity, n);
-      for (std::size_t child = first + 1; child < end; ++child) {
-        if (before(heap_[child], heap_[best])) best = child;
-      }
+      const std::size_t best = smallest_child(first, n);
       if (!before(heap_[best], moving)) break;
       heap_[hole] = heap_[best];
       hole = best;

@@ -115,6 +115,8 @@ class EventCalendar {
     return a.key != b.key ? a.key < b.key : a.order < b.order;
   }
   void heap_push(const Node& node);
+  // Index of the smallest of the children first..first+3 (those below n).
+  [[nodiscard]] std::size_t smallest_child(std::size_t first, std::size_t n) const;
   Node heap_pop();
   void to_radix();
   void to_heap();
