@@ -16,9 +16,9 @@ int run_check_engine(const CheckEngineOptions& options) {
       "circlesim check-engine: seed {}, effort {}, {}% confidence intervals over "
       "replications\n\n",
       options.seed, options.effort, level);
-  fmt::print("{:<44} {:<16} {:>12} {:>26} {:>8} {:>12} {:>7}\n", "case", "metric", "simulated",
+  fmt::print("{:<52} {:<16} {:>12} {:>26} {:>8} {:>12} {:>7}\n", "case", "metric", "simulated",
              fmt::format("{}% CI", level), "+-%", "analytic", "inside");
-  fmt::print("{}\n", std::string(131, '-'));
+  fmt::print("{}\n", std::string(139, '-'));
 
   int checks = 0;
   int failures = 0;
@@ -32,7 +32,7 @@ int run_check_engine(const CheckEngineOptions& options) {
     for (const auto& check : result.checks) {
       ++checks;
       if (!check.inside) ++failures;
-      fmt::print("{:<44} {:<16} {:>12.6f} [{:>11.6f}, {:>11.6f}] {:>7.2f}% {:>12.6f} {:>7}\n",
+      fmt::print("{:<52} {:<16} {:>12.6f} [{:>11.6f}, {:>11.6f}] {:>7.2f}% {:>12.6f} {:>7}\n",
                  check.case_name, check.metric, check.interval.mean, check.interval.lower,
                  check.interval.upper, 100 * check.interval.relative_half_width(), check.analytic,
                  check.inside ? "yes" : "NO");
@@ -40,14 +40,14 @@ int run_check_engine(const CheckEngineOptions& options) {
     const bool little_ok = result.max_littles_law_gap <= models::validation::kLittlesLawTolerance;
     if (!result.flow_conserved || !little_ok) {
       ++failures;
-      fmt::print("{:<44} invariant failed: flow conservation {}, Little's law gap {:.4f}\n",
+      fmt::print("{:<52} invariant failed: flow conservation {}, Little's law gap {:.4f}\n",
                  validation_case.name, result.flow_conserved ? "ok" : "BROKEN",
                  result.max_littles_law_gap);
     }
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  fmt::print("{}\n", std::string(131, '-'));
+  fmt::print("{}\n", std::string(139, '-'));
   fmt::print(
       "{} checks, {} outside their interval or failing an invariant; flow conservation "
       "and Little's law checked on every case; {:.1f} s\n",
