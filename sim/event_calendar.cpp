@@ -53,7 +53,10 @@ void EventCalendar::push(Time time, std::uint16_t handler, std::uint16_t kind,
 
 void EventCalendar::heap_push(const Node& node) {
   heap_.push_back(node);
-  std::size_t hole = heap_.size() - 1;
+  sift_up(heap_.size() - 1, node);
+}
+
+void EventCalendar::sift_up(std::size_t hole, const Node& node) {
   while (hole > 0) {
     const std::size_t parent = (hole - 1) / kArity;
     if (!before(node, heap_[parent])) break;
@@ -88,13 +91,7 @@ EventCalendar::Node EventCalendar::heap_pop() {
     heap_[hole] = heap_[best];
     hole = best;
   }
-  while (hole > 0) {
-    const std::size_t parent = (hole - 1) / kArity;
-    if (!before(last, heap_[parent])) break;
-    heap_[hole] = heap_[parent];
-    hole = parent;
-  }
-  heap_[hole] = last;
+  sift_up(hole, last);
   return top;
 }
 

@@ -115,6 +115,8 @@ class EventCalendar {
     return a.key != b.key ? a.key < b.key : a.order < b.order;
   }
   void heap_push(const Node& node);
+  // Moves `node` up from `hole` to its place in the heap.
+  void sift_up(std::size_t hole, const Node& node);
   // Index of the smallest of the children first..first+3 (those below n).
   [[nodiscard]] std::size_t smallest_child(std::size_t first, std::size_t n) const;
   Node heap_pop();
