@@ -16,7 +16,7 @@ void ClassStatistics::merge_counts(const ClassStatistics& other) {
   delayed += other.delayed;
   preempted += other.preempted;
   wait.merge(other.wait);
-  delay.merge(other.delay);
+  abandoned_delay.merge(other.abandoned_delay);
   sojourn.merge(other.sojourn);
 }
 
@@ -156,7 +156,6 @@ void ServerPool::start_service(std::uint32_t id) {
     const Time wait = now - c.arrival;
     ClassStatistics& cls = stats_.classes[c.priority_class];
     cls.wait.add(wait);
-    cls.delay.add(wait);
     stats_.wait_histogram.add(wait);
     if (c.patience_timer.valid()) sim_.cancel(c.patience_timer);
   }
@@ -245,7 +244,7 @@ void ServerPool::renege(std::uint32_t id) {
   assert(c.state == State::kWaiting);
   ClassStatistics& cls = stats_.classes[c.priority_class];
   ++cls.reneged;
-  cls.delay.add(sim_.now() - c.arrival);
+  cls.abandoned_delay.add(sim_.now() - c.arrival);
   clear_overtime(id);
   unlink(id);
   --waiting_;
@@ -315,7 +314,7 @@ void ServerPool::change_capacity(int servers) {
           ClassStatistics& cls = stats_.classes[c.priority_class];
           ++cls.sent_away;
           // A preempted customer's time in queue was recorded when it first started.
-          if (c.first_start == kNever) cls.delay.add(now - c.arrival);
+          if (c.first_start == kNever) cls.abandoned_delay.add(now - c.arrival);
           clear_overtime(id);
           unlink(id);
           --waiting_;

@@ -80,9 +80,17 @@ struct ClassStatistics {
   std::uint64_t delayed = 0;    // admitted arrivals that could not start at once
   std::uint64_t preempted = 0;  // preemptions suffered (a customer may count several times)
   Tally wait;                   // arrival to first start, customers who started service
-  Tally delay;                  // time in queue of everyone who left the queue (incl. reneged)
+  Tally abandoned_delay;        // time in queue of those who left it without starting service
   Tally sojourn;                // arrival to departure, served customers
   TimeAverage in_system{0.0, 0.0};
+
+  // Time in queue of everyone who has left the queue, abandoners included (what Erlang-A calls
+  // the waiting time of all arrivals). Derived on demand so the hot path keeps one tally less.
+  [[nodiscard]] Tally delay() const {
+    Tally all = wait;
+    all.merge(abandoned_delay);
+    return all;
+  }
 
   // Adds the counts and tallies of `other` (time averages need a window end: merge those apart).
   void merge_counts(const ClassStatistics& other);

@@ -87,7 +87,7 @@ ClassMeasures measure(const sim::ClassStatistics& s) {
     m.p_block = static_cast<double>(s.balked) / arrivals;
   }
   m.mean_wait = s.wait.mean();
-  m.mean_delay = s.delay.mean();
+  m.mean_delay = s.delay().mean();
   m.mean_sojourn = s.sojourn.mean();
   return m;
 }

@@ -152,8 +152,8 @@ TEST(ServerPoolTest, SingleServerFifoHandWorkedTimelineAndStatistics) {
   EXPECT_EQ(c.wait.count(), 4U);
   EXPECT_DOUBLE_EQ(c.wait.mean(), 1.75);
   EXPECT_EQ(c.wait.max(), 4.0);
-  EXPECT_EQ(c.delay.count(), 4U);
-  EXPECT_DOUBLE_EQ(c.delay.sum(), 7.0);
+  EXPECT_EQ(c.delay().count(), 4U);
+  EXPECT_DOUBLE_EQ(c.delay().sum(), 7.0);
   EXPECT_EQ(c.sojourn.count(), 4U);
   EXPECT_DOUBLE_EQ(c.sojourn.mean(), 4.25);
   EXPECT_EQ(s.wait_histogram.count(), 4U);
@@ -171,7 +171,7 @@ TEST(ServerPoolTest, SingleServerFifoHandWorkedTimelineAndStatistics) {
   EXPECT_DOUBLE_EQ(s.capacity.mean(12), 1.0);
   // Little's law on the window, exactly: area = sum of sojourns when everyone has left.
   EXPECT_DOUBLE_EQ(s.in_system.integral(12), c.sojourn.sum());
-  EXPECT_DOUBLE_EQ(s.in_queue.integral(12), c.delay.sum());
+  EXPECT_DOUBLE_EQ(s.in_queue.integral(12), c.delay().sum());
 
   const ClassStatistics total = s.total();
   EXPECT_EQ(total.arrivals, 4U);
@@ -453,8 +453,8 @@ TEST(ServerPoolTest, PatienceRenegesOnlyBeforeServiceStarts) {
   EXPECT_EQ(c.served, 2U);
   EXPECT_EQ(c.wait.count(), 2U);  // A 0, C 8
   EXPECT_DOUBLE_EQ(c.wait.sum(), 8.0);
-  EXPECT_EQ(c.delay.count(), 4U);  // A 0, B 3, C 8, D 8
-  EXPECT_DOUBLE_EQ(c.delay.sum(), 19.0);
+  EXPECT_EQ(c.delay().count(), 4U);  // A 0, B 3, C 8, D 8
+  EXPECT_DOUBLE_EQ(c.delay().sum(), 19.0);
   EXPECT_DOUBLE_EQ(pool.statistics().in_queue.integral(25), 19.0);
   EXPECT_EQ(sim.pending_events(), 0U);  // C's patience timer is gone
   EXPECT_EQ(pool.in_system(), 0U);
@@ -552,8 +552,8 @@ TEST(ServerPoolTest, ClosingSendAwaySendsWaitingCustomersAway) {
   EXPECT_EQ(c.sent_away, 1U);
   EXPECT_EQ(c.reneged, 0U);
   EXPECT_EQ(c.served, 4U);
-  EXPECT_EQ(c.delay.count(), 5U);  // A 0, B 5, C 8 (until sent away), D 9, E 6
-  EXPECT_DOUBLE_EQ(c.delay.sum(), 28.0);
+  EXPECT_EQ(c.delay().count(), 5U);  // A 0, B 5, C 8 (until sent away), D 9, E 6
+  EXPECT_DOUBLE_EQ(c.delay().sum(), 28.0);
 }
 
 TEST(ServerPoolTest, ArrivalsWhileClosedWaitForOpening) {
@@ -667,8 +667,8 @@ TEST(ServerPoolTest, SendingAwayAPreemptedCustomerDoesNotCountItsDelayTwice) {
   const ClassStatistics& a = pool.statistics().classes[1];
   EXPECT_EQ(a.sent_away, 1U);
   EXPECT_EQ(a.wait.count(), 1U);
-  EXPECT_EQ(a.delay.count(), 1U) << "one customer left the queue once";
-  EXPECT_DOUBLE_EQ(a.delay.sum(), 0.0);
+  EXPECT_EQ(a.delay().count(), 1U) << "one customer left the queue once";
+  EXPECT_DOUBLE_EQ(a.delay().sum(), 0.0);
 }
 
 // After a capacity drop (not a closing) the servers still busy beyond the new capacity are
