@@ -174,26 +174,45 @@ EventHandle EventCalendar::schedule(Time time, std::uint16_t handler, std::uint1
 
 bool EventCalendar::refill_bucket_zero(std::uint64_t end_key) {
   assert(buckets_[0].empty());
-  if (occupied_ == 0) return false;
-  const int b = std::countr_zero(occupied_) + 1;
-  std::vector<Node>& bucket = buckets_[static_cast<std::size_t>(b)];
-  if (bucket.size() == 1) {  // common with few pending events: no scan, no redistribution
-    if (bucket.front().key > end_key) return false;
-    last_key_ = bucket.front().key;
+  for (;;) {
+    if (occupied_ == 0) return false;
+    const int b = std::countr_zero(occupied_) + 1;
+    std::vector<Node>& bucket = buckets_[static_cast<std::size_t>(b)];
+    // Cancelled events must not set the calendar's clock: a later post before their time but
+    // after now() is valid. Drop them here, and skip a bucket that held nothing else.
+    if (dead_ > 0) drop_dead(bucket);
+    if (bucket.empty()) {
+      occupied_ &= ~(std::uint64_t{1} << (b - 1));
+      continue;
+    }
+    if (bucket.size() == 1) {  // common with few pending events: no scan, no redistribution
+      if (bucket.front().key > end_key) return false;
+      last_key_ = bucket.front().key;
+      occupied_ &= ~(std::uint64_t{1} << (b - 1));
+      buckets_[0].push_back(bucket.front());
+      bucket.clear();
+      return true;
+    }
+    std::uint64_t min_key = bucket.front().key;
+    for (const Node& node : bucket) min_key = std::min(min_key, node.key);
+    if (min_key > end_key) return false;
+    // Every node of bucket b differs from the new minimum only below bit b-1: all move lower.
+    last_key_ = min_key;
     occupied_ &= ~(std::uint64_t{1} << (b - 1));
-    buckets_[0].push_back(bucket.front());
+    for (const Node& node : bucket) push_node(node);
     bucket.clear();
     return true;
   }
-  std::uint64_t min_key = bucket.front().key;
-  for (const Node& node : bucket) min_key = std::min(min_key, node.key);
-  if (min_key > end_key) return false;
-  // Every node of bucket b differs from the new minimum only below bit b-1: all move lower.
-  last_key_ = min_key;
-  occupied_ &= ~(std::uint64_t{1} << (b - 1));
-  for (const Node& node : bucket) push_node(node);
-  bucket.clear();
-  return true;
+}
+
+void EventCalendar::drop_dead(std::vector<Node>& nodes) {
+  const auto kept = std::remove_if(nodes.begin(), nodes.end(), [this](const Node& node) {
+    if (!is_dead(node)) return false;
+    release_slot(node.slot);
+    --dead_;
+    return true;
+  });
+  nodes.erase(kept, nodes.end());
 }
 
 EventCalendar::Node EventCalendar::pop_bucket_zero() {
@@ -212,7 +231,8 @@ bool EventCalendar::pop_not_after(Time end, Event& event) {
     if (!radix_mode_) {
       if (heap_.empty() || heap_.front().key > end_key) return false;
       node = heap_pop();
-      last_key_ = node.key;
+      // Only live events move the clock (see refill_bucket_zero).
+      if (!is_dead(node)) last_key_ = node.key;
     } else {
       if (buckets_[0].empty() && !refill_bucket_zero(end_key)) return false;
       if (last_key_ > end_key) return false;
@@ -287,32 +307,24 @@ void EventCalendar::release_slot(std::uint32_t slot) {
 }
 
 void EventCalendar::compact() {
-  const auto erase_dead = [this](std::vector<Node>& nodes) {
-    const auto kept = std::remove_if(nodes.begin(), nodes.end(), [this](const Node& node) {
-      if (!is_dead(node)) return false;
-      release_slot(node.slot);
-      return true;
-    });
-    nodes.erase(kept, nodes.end());
-  };
-  dead_ = 0;
   if (!radix_mode_) {
-    erase_dead(heap_);
-    // Rebuild through the radix path's inverse: simplest is to re-heapify in place.
+    drop_dead(heap_);
+    // Re-heapify by pushing the survivors again (the heap holds a few hundred events at most).
     std::vector<Node> nodes;
     nodes.swap(heap_);
     for (const Node& node : nodes) heap_push(node);
-    return;
-  }
-  for (int b = 0; b < kBuckets; ++b) {
-    std::vector<Node>& bucket = buckets_[static_cast<std::size_t>(b)];
-    erase_dead(bucket);
-    if (b == 0) {
-      std::make_heap(bucket.begin(), bucket.end(), LaterOrder{});
-    } else if (bucket.empty()) {
-      occupied_ &= ~(std::uint64_t{1} << (b - 1));
+  } else {
+    for (int b = 0; b < kBuckets; ++b) {
+      std::vector<Node>& bucket = buckets_[static_cast<std::size_t>(b)];
+      drop_dead(bucket);
+      if (b == 0) {
+        std::make_heap(bucket.begin(), bucket.end(), LaterOrder{});
+      } else if (bucket.empty()) {
+        occupied_ &= ~(std::uint64_t{1} << (b - 1));
+      }
     }
   }
+  assert(dead_ == 0);
 }
 
 void EventCalendar::reserve(std::size_t events) {

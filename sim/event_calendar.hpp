@@ -137,6 +137,8 @@ class EventCalendar {
     return node.slot != EventHandle::kNone && slots_[node.slot].cancelled;
   }
   void release_slot(std::uint32_t slot);
+  // Removes cancelled events from `nodes`, releasing their slots.
+  void drop_dead(std::vector<Node>& nodes);
   void compact();
 
   bool radix_mode_ = false;

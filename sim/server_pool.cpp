@@ -163,7 +163,10 @@ void ServerPool::start_service(std::uint32_t id) {
   c.spell_start = now;
   if (config_.preemption == Preemption::kPreemptiveResume) {
     // Only a preemptive pool ever cancels a completion; others post the cheaper kind of event.
-    c.completion = sim_.schedule_in(c.remaining, handler_, kCompletion, id);
+    // The completion time is kept exactly as scheduled, so that "finishing now" and "work left"
+    // are decided on the very number the calendar holds, not on a recomputed difference.
+    c.completion_at = now + c.remaining;
+    c.completion = sim_.schedule_at(c.completion_at, handler_, kCompletion, id);
     c.service_slot = static_cast<std::uint32_t>(in_service_.size());
     in_service_.push_back(id);
   } else {
@@ -182,7 +185,7 @@ bool ServerPool::try_preempt_for(int priority_class) {
     if (c.priority_class <= priority_class) continue;
     // A customer whose service ends at this very instant is finishing, not preemptable: the
     // outcome must not depend on the order of simultaneous events.
-    if (c.remaining - (now - c.spell_start) <= 0) continue;
+    if (now >= c.completion_at) continue;
     if (victim == kNil || c.priority_class > customers_[victim].priority_class ||
         (c.priority_class == customers_[victim].priority_class &&
          c.spell_start > customers_[victim].spell_start)) {
@@ -192,7 +195,7 @@ bool ServerPool::try_preempt_for(int priority_class) {
   if (victim == kNil) return false;
   Customer& v = customers_[victim];
   sim_.cancel(v.completion);
-  v.remaining = std::max(0.0, v.remaining - (sim_.now() - v.spell_start));
+  v.remaining = v.completion_at - sim_.now();
   const std::uint32_t last = in_service_.back();
   in_service_[v.service_slot] = last;
   customers_[last].service_slot = v.service_slot;

@@ -150,6 +150,7 @@ class ServerPool final : public EventHandler {
     Time first_start;
     Time remaining;  // service still owed at the start of the current spell
     Time spell_start;
+    Time completion_at;  // end of the current spell as scheduled (preemptive pools only)
     EventHandle patience_timer;
     EventHandle completion;  // preemptive pools only
     std::uint32_t tag;

@@ -1206,3 +1206,49 @@ TEST(ServerPoolTest, RejectsBadConfigurations) {
 
 }  // namespace
 }  // namespace circlesim::sim
+
+namespace circlesim::sim {
+namespace {
+
+// A customer whose service ends at the very instant a higher class arrives is never preempted,
+// whichever of the two simultaneous events runs first, even when the completion time is not
+// exactly start + service in floating point (these values leave a 4e-15 "remainder" if the
+// remaining work is recomputed as a difference).
+class TwoArrivals : public EventHandler {
+ public:
+  explicit TwoArrivals(ServerPool& pool) : pool_(pool) {}
+  void handle_event(Simulation& /*sim*/, std::uint16_t kind, std::uint32_t /*payload*/) override {
+    if (kind == 0) {
+      pool_.arrive(1, kService);
+    } else {
+      pool_.arrive(0, 1.0);
+    }
+  }
+  static constexpr double kStart = 32.175910193758455;
+  static constexpr double kService = 11.317408141314562;
+
+ private:
+  ServerPool& pool_;
+};
+
+TEST(ServerPoolTest, FinishingCustomerIsNotPreemptedWhateverTheOrderOfSimultaneousEvents) {
+  for (const int arrival_priority : {-1, 1}) {
+    Simulation sim;
+    ServerPoolConfig config;
+    config.priority_classes = 2;
+    config.preemption = Preemption::kPreemptiveResume;
+    ServerPool pool(sim, config);
+    TwoArrivals driver(pool);
+    const HandlerId id = sim.add_handler(driver);
+    sim.post_at(TwoArrivals::kStart, id, 0, 0);
+    sim.post_at(TwoArrivals::kStart + TwoArrivals::kService, id, 1, 0, arrival_priority);
+    sim.run();
+    const ClassStatistics& low = pool.statistics().classes[1];
+    EXPECT_EQ(low.preempted, 0U) << "arrival priority " << arrival_priority;
+    EXPECT_EQ(low.served, 1U);
+    EXPECT_NEAR(low.sojourn.mean(), TwoArrivals::kService, 1e-12);
+  }
+}
+
+}  // namespace
+}  // namespace circlesim::sim

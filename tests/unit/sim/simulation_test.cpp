@@ -335,3 +335,29 @@ TEST(SimulationDeathTest, RunUntilNeverDrainsTheCalendarAndReturns) {
 
 }  // namespace
 }  // namespace circlesim::sim
+
+namespace circlesim::sim {
+namespace {
+
+// Cancelled events must not advance the calendar's clock: after run() has discarded a cancelled
+// event at 100, the clock is still at the last live event (1), and posting at 50 is valid. Both
+// calendar structures: a few events (4-ary heap) and several hundred (radix heap).
+TEST(SimulationTest, DiscardedCancelledEventsDoNotMoveTheClock) {
+  for (const int cancelled_events : {1, 300}) {
+    Simulation sim;
+    Recorder r;
+    r.id = sim.add_handler(r);
+    for (int i = 0; i < cancelled_events; ++i) {
+      sim.cancel(sim.schedule_at(100.0 + i, r.id, 0, static_cast<std::uint32_t>(i)));
+    }
+    sim.post_at(1.0, r.id, 0, 7);
+    sim.run();
+    EXPECT_EQ(sim.now(), 1.0) << cancelled_events;
+    EXPECT_NO_THROW(sim.post_at(50.0, r.id, 0, 8)) << cancelled_events;
+    sim.run();
+    EXPECT_THAT(r.seen, ElementsAre(Seen{1.0, 0, 7}, Seen{50.0, 0, 8})) << cancelled_events;
+  }
+}
+
+}  // namespace
+}  // namespace circlesim::sim
