@@ -68,8 +68,8 @@ void BM_Hold_PriorityQueue(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
-BENCHMARK(BM_Hold_Engine)->Arg(1000)->Arg(100000)->Arg(1000000);
-BENCHMARK(BM_Hold_PriorityQueue)->Arg(1000)->Arg(100000)->Arg(1000000);
+BENCHMARK(BM_Hold_Engine)->Arg(4)->Arg(32)->Arg(256)->Arg(1000)->Arg(100000)->Arg(1000000);
+BENCHMARK(BM_Hold_PriorityQueue)->Arg(4)->Arg(32)->Arg(256)->Arg(1000)->Arg(100000)->Arg(1000000);
 
 // ---- M/M/3, lambda = 2.7, mu = 1: one million customers per iteration. ----
 

@@ -9,8 +9,6 @@
 namespace circlesim::sim {
 
 namespace {
-constexpr int kSequenceBits = 56;
-constexpr std::uint64_t kMaxSequence = (std::uint64_t{1} << kSequenceBits) - 1;
 // Purge dead (cancelled) events when they outnumber live ones by this much: patience timers
 // cancelled when service starts would otherwise pile up until their due time.
 constexpr std::size_t kCompactionThreshold = 4096;
@@ -24,107 +22,31 @@ struct LaterOrder {
 };
 }  // namespace
 
-void EventCalendar::push(Time time, std::uint16_t handler, std::uint16_t kind,
-                         std::uint32_t payload, int priority, std::uint32_t slot) {
-  time += 0.0;  // -0.0 has the sign bit set; make it +0.0 so that bit order is value order
-  // One predicted branch on the hot path; the cold function works out which check failed.
-  const bool valid = time >= 0.0 && time < kNever &&  // also rejects NaN
-                     std::bit_cast<std::uint64_t>(time) >= last_key_ && priority >= kMinPriority &&
-                     priority <= kMaxPriority && sequence_ < kMaxSequence;
-  if (!valid) [[unlikely]] {
-    reject_push(time, priority);
-  }
-  const auto biased_priority = static_cast<std::uint64_t>(priority - kMinPriority);
-  const Node node{std::bit_cast<std::uint64_t>(time),
-                  (biased_priority << kSequenceBits) | sequence_++,
-                  payload,
-                  handler,
-                  kind,
-                  slot,
-                  0};
-  ++live_;
+void EventCalendar::push_general(const Node& node) {
   if (radix_mode_) {
     push_node(node);
   } else {
-    heap_push(node);
-    if (heap_.size() > kRadixAbove) to_radix();
+    sorted_push(node);
+    if (sorted_.size() > kRadixAbove) to_radix();
   }
-}
-
-void EventCalendar::heap_push(const Node& node) {
-  heap_.push_back(node);
-  sift_up(heap_.size() - 1, node);
-}
-
-void EventCalendar::sift_up(std::size_t hole, const Node& node) {
-  while (hole > 0) {
-    const std::size_t parent = (hole - 1) / kArity;
-    if (!before(node, heap_[parent])) break;
-    heap_[hole] = heap_[parent];
-    hole = parent;
-  }
-  heap_[hole] = node;
-}
-
-std::size_t EventCalendar::smallest_child(std::size_t first, std::size_t n) const {
-  std::size_t best = first;
-  const std::size_t end = std::min(first + kArity, n);
-  for (std::size_t child = first + 1; child < end; ++child) {
-    if (before(heap_[child], heap_[best])) best = child;
-  }
-  return best;
-}
-
-EventCalendar::Node EventCalendar::heap_pop() {
-  const Node top = heap_.front();
-  const Node last = heap_.back();
-  heap_.pop_back();
-  const std::size_t n = heap_.size();
-  if (n == 0) return top;
-  // Floyd's bottom-up deletion: walk the hole down along the smallest children to a leaf, then
-  // let the former last node rise from there (it almost always belongs near the bottom).
-  std::size_t hole = 0;
-  for (;;) {
-    const std::size_t first = hole * kArity + 1;
-    if (first >= n) break;
-    const std::size_t best = smallest_child(first, n);
-    heap_[hole] = heap_[best];
-    hole = best;
-  }
-  sift_up(hole, last);
-  return top;
 }
 
 void EventCalendar::to_radix() {
   radix_mode_ = true;
-  for (const Node& node : heap_) push_node(node);
-  heap_.clear();
+  for (const Node& node : sorted_) push_node(node);
+  sorted_.clear();
 }
 
-void EventCalendar::to_heap() {
+void EventCalendar::to_sorted() {
   radix_mode_ = false;
-  heap_.clear();
+  sorted_.clear();
   for (std::vector<Node>& bucket : buckets_) {
-    heap_.insert(heap_.end(), bucket.begin(), bucket.end());
+    sorted_.insert(sorted_.end(), bucket.begin(), bucket.end());
     bucket.clear();
   }
   occupied_ = 0;
-  // Re-heapify bottom-up with the heap's own order.
-  const std::size_t n = heap_.size();
-  for (std::size_t i = n / kArity + 1; i-- > 0;) {
-    if (i >= n) continue;
-    const Node moving = heap_[i];
-    std::size_t hole = i;
-    for (;;) {
-      const std::size_t first = hole * kArity + 1;
-      if (first >= n) break;
-      const std::size_t best = smallest_child(first, n);
-      if (!before(heap_[best], moving)) break;
-      heap_[hole] = heap_[best];
-      hole = best;
-    }
-    heap_[hole] = moving;
-  }
+  std::sort(sorted_.begin(), sorted_.end(),
+            [](const Node& a, const Node& b) { return before(b, a); });
 }
 
 void EventCalendar::reject_push(Time time, int priority) const {
@@ -223,21 +145,22 @@ EventCalendar::Node EventCalendar::pop_bucket_zero() {
   return node;
 }
 
-bool EventCalendar::pop_not_after(Time end, Event& event) {
+bool EventCalendar::pop_not_after_general(Time end, Event& event) {
   if (!(end >= 0)) return false;  // also NaN
   const std::uint64_t end_key = std::bit_cast<std::uint64_t>(end + 0.0);
   for (;;) {
     Node node;
     if (!radix_mode_) {
-      if (heap_.empty() || heap_.front().key > end_key) return false;
-      node = heap_pop();
+      if (sorted_.empty() || sorted_.back().key > end_key) return false;
+      node = sorted_.back();
+      sorted_.pop_back();
       // Only live events move the clock (see refill_bucket_zero).
       if (!is_dead(node)) last_key_ = node.key;
     } else {
       if (buckets_[0].empty() && !refill_bucket_zero(end_key)) return false;
       if (last_key_ > end_key) return false;
       node = pop_bucket_zero();
-      if (live_ + dead_ < kHeapBelow) to_heap();
+      if (live_ + dead_ < kSortedBelow) to_sorted();
     }
     if (node.slot != EventHandle::kNone) {
       const bool dead = slots_[node.slot].cancelled;
@@ -262,14 +185,10 @@ Event EventCalendar::pop() {
 
 Time EventCalendar::next_time() const {
   if (!radix_mode_) {
-    std::uint64_t min_key = std::numeric_limits<std::uint64_t>::max();
-    bool found = false;
-    for (const Node& node : heap_) {
-      if (is_dead(node)) continue;
-      found = true;
-      min_key = std::min(min_key, node.key);
+    for (auto node = sorted_.rbegin(); node != sorted_.rend(); ++node) {
+      if (!is_dead(*node)) return std::bit_cast<Time>(node->key);
     }
-    return found ? std::bit_cast<Time>(min_key) : kNever;
+    return kNever;
   }
   // Buckets hold increasing ranges of times, so the first bucket with a live event holds the
   // answer. This scans; the run loop uses pop_not_after instead.
@@ -308,11 +227,7 @@ void EventCalendar::release_slot(std::uint32_t slot) {
 
 void EventCalendar::compact() {
   if (!radix_mode_) {
-    drop_dead(heap_);
-    // Re-heapify by pushing the survivors again (the heap holds a few hundred events at most).
-    std::vector<Node> nodes;
-    nodes.swap(heap_);
-    for (const Node& node : nodes) heap_push(node);
+    drop_dead(sorted_);  // keeps the order of the survivors
   } else {
     for (int b = 0; b < kBuckets; ++b) {
       std::vector<Node>& bucket = buckets_[static_cast<std::size_t>(b)];
@@ -328,9 +243,9 @@ void EventCalendar::compact() {
 }
 
 void EventCalendar::reserve(std::size_t events) {
-  heap_.reserve(std::max(events, kRadixAbove) + 1);
+  sorted_.reserve(std::max(events, kRadixAbove) + 1);
   // Any bucket may briefly hold every pending event, so each gets room for all of them.
-  if (events > kHeapBelow) {
+  if (events > kSortedBelow) {
     for (std::vector<Node>& bucket : buckets_) bucket.reserve(events);
   }
   slots_.reserve(events);
@@ -338,10 +253,10 @@ void EventCalendar::reserve(std::size_t events) {
 }
 
 void EventCalendar::clear() {
-  for (const Node& node : heap_) {
+  for (const Node& node : sorted_) {
     if (node.slot != EventHandle::kNone) release_slot(node.slot);
   }
-  heap_.clear();
+  sorted_.clear();
   radix_mode_ = false;
   for (std::vector<Node>& bucket : buckets_) {
     for (const Node& node : bucket) {

@@ -1,9 +1,11 @@
 // The event calendar: pending events in a total order (time, priority, insertion sequence).
 //
-// Two structures, chosen by size. Up to a few thousand pending events (a single queue, a small
-// model) a 4-ary min-heap of self-contained 32-byte nodes is cheapest: it lives in cache and a
-// push or pop is a handful of comparisons. Beyond that the calendar switches to a radix heap
-// over the bit patterns of the event times, and back when it drains (with hysteresis).
+// Two structures, chosen by size. With a few pending events (a single queue, a small model) an
+// array of self-contained 32-byte nodes kept sorted latest-first is cheapest: a pop takes the
+// last node, a push shifts the few nodes that are due earlier. Beyond a few dozen events the
+// calendar switches to a radix heap over the bit patterns of the event times, and back when it
+// drains (with hysteresis). Both were measured against a 4-ary heap, which lost to the sorted
+// array below about 16 events and to the radix heap above (docs/performance.md).
 //
 // The radix heap: Simulated time never goes backwards, so
 // every new event is at or after the last one popped, and for non-negative doubles the order of
@@ -83,7 +85,23 @@ class EventCalendar {
   Event pop();
   // Pops the earliest pending event into `event` if its time is <= end; else returns false and
   // changes nothing.
-  bool pop_not_after(Time end, Event& event);
+  // The common case (sorted array, next event not cancelled) is inline: it runs twice per
+  // customer in a queueing model.
+  bool pop_not_after(Time end, Event& event) {
+    const std::uint64_t end_key = std::bit_cast<std::uint64_t>(end + 0.0);
+    if (!radix_mode_ && !sorted_.empty() && end >= 0.0) {
+      const Node& node = sorted_.back();
+      if (node.key > end_key) return false;
+      if (node.slot == EventHandle::kNone) {
+        last_key_ = node.key;
+        --live_;
+        event = Event{std::bit_cast<Time>(node.key), node.handler, node.kind, node.payload};
+        sorted_.pop_back();
+        return true;
+      }
+    }
+    return pop_not_after_general(end, event);
+  }
 
   // Room for `events` pending events in the heap and in every radix bucket (any one bucket may
   // briefly hold them all): 65 x 32 bytes per event, so meant for bounded sizes.
@@ -106,28 +124,61 @@ class EventCalendar {
     bool cancelled = false;
   };
   static constexpr int kBuckets = 65;
-  static constexpr std::size_t kArity = 4;
-  // Switch to the radix heap above this many stored events, back to the heap below the second.
-  static constexpr std::size_t kRadixAbove = 256;
-  static constexpr std::size_t kHeapBelow = 64;
+  static constexpr int kSequenceBits = 56;
+  static constexpr std::uint64_t kMaxSequence = (std::uint64_t{1} << kSequenceBits) - 1;
+  // Switch to the radix heap above this many stored events, back to the sorted array below the
+  // second.
+  static constexpr std::size_t kRadixAbove = 24;
+  static constexpr std::size_t kSortedBelow = 12;
 
   static bool before(const Node& a, const Node& b) {
     return a.key != b.key ? a.key < b.key : a.order < b.order;
   }
-  void heap_push(const Node& node);
-  // Moves `node` up from `hole` to its place in the heap.
-  void sift_up(std::size_t hole, const Node& node);
-  // Index of the smallest of the children first..first+3 (those below n).
-  [[nodiscard]] std::size_t smallest_child(std::size_t first, std::size_t n) const;
-  Node heap_pop();
+  void sorted_push(const Node& node) {
+    // Latest first: the nodes due before the new one sit at the end and move up by one.
+    sorted_.push_back(node);
+    Node* nodes = sorted_.data();
+    std::size_t hole = sorted_.size() - 1;
+    while (hole > 0 && before(nodes[hole - 1], node)) {
+      nodes[hole] = nodes[hole - 1];
+      --hole;
+    }
+    nodes[hole] = node;
+  }
+  bool pop_not_after_general(Time end, Event& event);
   void to_radix();
-  void to_heap();
+  void to_sorted();
 
   [[nodiscard]] int bucket_of(std::uint64_t key) const {
     return key == last_key_ ? 0 : 64 - std::countl_zero(key ^ last_key_);
   }
   void push(Time time, std::uint16_t handler, std::uint16_t kind, std::uint32_t payload,
-            int priority, std::uint32_t slot);
+            int priority, std::uint32_t slot) {
+    time += 0.0;  // -0.0 has the sign bit set; make it +0.0 so that bit order is value order
+    // One predicted branch on the hot path; the cold function works out which check failed.
+    const bool valid = time >= 0.0 && time < kNever &&  // also rejects NaN
+                       std::bit_cast<std::uint64_t>(time) >= last_key_ &&
+                       priority >= kMinPriority && priority <= kMaxPriority &&
+                       sequence_ < kMaxSequence;
+    if (!valid) [[unlikely]] {
+      reject_push(time, priority);
+    }
+    const auto biased_priority = static_cast<std::uint64_t>(priority - kMinPriority);
+    const Node node{std::bit_cast<std::uint64_t>(time),
+                    (biased_priority << kSequenceBits) | sequence_++,
+                    payload,
+                    handler,
+                    kind,
+                    slot,
+                    0};
+    ++live_;
+    if (!radix_mode_ && sorted_.size() < kRadixAbove) {
+      sorted_push(node);
+    } else {
+      push_general(node);
+    }
+  }
+  void push_general(const Node& node);
   [[noreturn, gnu::cold, gnu::noinline]] void reject_push(Time time, int priority) const;
   void push_node(const Node& node);
   // Moves the lowest non-empty bucket's minimum time into bucket 0 if it is <= end_key.
@@ -142,7 +193,7 @@ class EventCalendar {
   void compact();
 
   bool radix_mode_ = false;
-  std::vector<Node> heap_;                           // used while !radix_mode_
+  std::vector<Node> sorted_;  // used while !radix_mode_; latest first, earliest last
   std::array<std::vector<Node>, kBuckets> buckets_;  // used while radix_mode_
   std::uint64_t occupied_ = 0;  // bit b-1 set when bucket b (1..64) is non-empty
   std::uint64_t last_key_ = 0;

@@ -87,21 +87,19 @@ void ServerPool::update_time_averages() {
 
 void ServerPool::record_counts() {
   const Time now = sim_.now();
-  stats_.in_system.update(now, static_cast<double>(in_system()));
-  stats_.in_queue.update(now, static_cast<double>(waiting_));
+  stats_.in_system.update(now, in_system());
+  stats_.in_queue.update(now, waiting_);
   stats_.busy.update(now, busy_);
 }
 
 ArrivalResult ServerPool::arrive(int priority_class, Time service_time, Time patience,
                                  std::uint32_t tag) {
-  CIRCLESIM_REQUIRE(priority_class >= 0 && priority_class < config_.priority_classes,
-                    "server pool '{}': priority class must be in [0, {}), got {}", config_.name,
-                    config_.priority_classes, priority_class);
-  CIRCLESIM_REQUIRE(std::isfinite(service_time) && service_time >= 0,
-                    "server pool '{}': service time must be >= 0 and finite, got {}", config_.name,
-                    service_time);
-  CIRCLESIM_REQUIRE(patience > 0, "server pool '{}': patience must be > 0, got {}", config_.name,
-                    patience);
+  // One predicted branch on the hot path; the cold function says which check failed.
+  const bool valid = priority_class >= 0 && priority_class < config_.priority_classes &&
+                     service_time >= 0 && service_time < kNever && patience > 0;  // no NaN
+  if (!valid) [[unlikely]] {
+    reject_arrival(priority_class, service_time, patience);
+  }
   const Time now = sim_.now();
   ClassStatistics& cls = stats_.classes[static_cast<std::size_t>(priority_class)];
   ++cls.arrivals;
@@ -146,6 +144,18 @@ ArrivalResult ServerPool::arrive(int priority_class, Time service_time, Time pat
   }
   record_counts();
   return ArrivalResult::kQueued;
+}
+
+void ServerPool::reject_arrival(int priority_class, Time service_time, Time patience) const {
+  CIRCLESIM_REQUIRE(priority_class >= 0 && priority_class < config_.priority_classes,
+                    "server pool '{}': priority class must be in [0, {}), got {}", config_.name,
+                    config_.priority_classes, priority_class);
+  CIRCLESIM_REQUIRE(std::isfinite(service_time) && service_time >= 0,
+                    "server pool '{}': service time must be >= 0 and finite, got {}", config_.name,
+                    service_time);
+  CIRCLESIM_REQUIRE(patience > 0, "server pool '{}': patience must be > 0, got {}", config_.name,
+                    patience);
+  throw InvalidParameter("server pool: invalid arrival");  // unreachable: one check failed
 }
 
 void ServerPool::start_service(std::uint32_t id) {

@@ -166,6 +166,8 @@ class ServerPool final : public EventHandler {
     std::uint32_t tail = kNil;
   };
 
+  [[noreturn, gnu::cold, gnu::noinline]] void reject_arrival(int priority_class, Time service_time,
+                                                             Time patience) const;
   std::uint32_t allocate_customer();
   void free_customer(std::uint32_t id);
   void push_back(std::uint32_t id);

@@ -4,6 +4,7 @@
 
 #include <cassert>
 #include <cmath>
+#include <concepts>
 
 #include "sim/error.hpp"
 #include "sim/time.hpp"
@@ -21,11 +22,13 @@ class TimeAverage {
     assert(now >= last_time_ && "time average: time went backwards");
     CIRCLESIM_REQUIRE(std::isfinite(new_value), "time average: value must be finite, got {}",
                       new_value);
-    area_ += value_ * (now - last_time_);
-    last_time_ = now;
-    value_ = new_value;
-    if (new_value > max_) max_ = new_value;
-    if (new_value < min_) min_ = new_value;
+    step(now, new_value);
+  }
+  // A count (queue length, busy servers) is always finite: no check on the hot path.
+  template <std::integral Count>
+  void update(Time now, Count new_value) {
+    assert(now >= last_time_ && "time average: time went backwards");
+    step(now, static_cast<double>(new_value));
   }
 
   // The signal steps by `delta` at `now` (+1 on arrival, -1 on departure).
@@ -59,6 +62,14 @@ class TimeAverage {
   void merge(const TimeAverage& other, Time other_end);
 
  private:
+  void step(Time now, double new_value) {
+    area_ += value_ * (now - last_time_);
+    last_time_ = now;
+    value_ = new_value;
+    if (new_value > max_) max_ = new_value;
+    if (new_value < min_) min_ = new_value;
+  }
+
   Time start_;
   Time last_time_;
   double value_;

@@ -498,7 +498,7 @@ TEST(EventCalendarTest, RandomizedAgainstReferenceModel) {
   std::size_t largest = 0;
   for (int op = 0; op < kOperations; ++op) {
     // Alternate growing and shrinking phases so that the calendar crosses its small/large
-    // size thresholds (heap and radix modes) many times.
+    // size thresholds (sorted array and radix heap) many times.
     const bool growing = (op / 1500) % 2 == 0;
     const double u = boost::random::uniform_01<double>()(check.rng());
     if (u < (growing ? 0.60 : 0.30)) {
@@ -536,6 +536,32 @@ TEST(EventCalendarTest, RandomizedAgainstReferenceModel) {
   EXPECT_GT(check.stale_rejected_, 5'000U);
   // Every handle left is stale now.
   for (const Issued& item : check.issued()) ASSERT_FALSE(check.calendar().cancel(item.handle));
+}
+
+// Few pending events, as in a single queue: the size wanders between 0 and a few dozen, so the
+// calendar keeps crossing between its sorted array and its radix heap, with cancellations and
+// pops through the inline fast path and the general one.
+TEST(EventCalendarTest, RandomizedAroundTheSmallSizeThreshold) {
+  ReferenceCheck check(0xBEEF);
+  std::size_t largest = 0;
+  for (int op = 0; op < 60'000; ++op) {
+    const bool growing = (op / 40) % 2 == 0;
+    const double u = boost::random::uniform_01<double>()(check.rng());
+    if (u < (growing ? 0.55 : 0.35)) {
+      check.schedule();
+    } else if (u < 0.5) {
+      ASSERT_NO_FATAL_FAILURE(check.cancel_random());
+    } else {
+      ASSERT_NO_FATAL_FAILURE(check.pop());
+    }
+    ASSERT_NO_FATAL_FAILURE(check.check_size()) << "after operation " << op;
+    largest = std::max(largest, check.model_size());
+  }
+  while (check.model_size() > 0) ASSERT_NO_FATAL_FAILURE(check.pop());
+  EXPECT_GT(largest, 30U);
+  EXPECT_LT(largest, 200U);
+  EXPECT_GT(check.popped_, 10'000U);
+  EXPECT_GT(check.cancelled_, 200U);
 }
 
 // --- Bad input -------------------------------------------------------------------------------
