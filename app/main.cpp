@@ -7,6 +7,7 @@
 #include <exception>
 
 #include "app/check_engine.hpp"
+#include "app/scenario_commands.hpp"
 #include "circlesim/version.hpp"
 #include "sim/error.hpp"
 
@@ -52,6 +53,27 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   check_engine->add_option("--case", check.filter, "Run only cases whose name contains this");
 
+  std::vector<std::string> validate_files;
+  CLI::App* validate =
+      app.add_subcommand("validate", "Check scenario files; print ok or every problem found");
+  validate->add_option("files", validate_files, "Scenario files")->required();
+
+  CLI::App* schema = app.add_subcommand("schema", "Print the scenario JSON Schema (draft-07)");
+
+  circlesim::app::RunOptions run;
+  CLI::App* run_command = app.add_subcommand("run", "Run a scenario and print its summary");
+  run_command->add_option("file", run.file, "Scenario file")->required();
+  run_command->add_option("--set", run.overrides, "Override a key: key.path=value (repeatable)");
+  run_command->add_option("--variant", run.variant, "Run a named variant of the scenario");
+  run_command->add_option("-o,--output", run.output, "Output directory");
+  run_command->add_option("--seed", run.seed, "Master seed (default: the scenario's)");
+  run_command
+      ->add_option("--replications", run.replications, "Replications (default: the scenario's)")
+      ->check(CLI::Range(1, 100000));
+  run_command->add_option("--jobs,-j", run.jobs, "Worker threads for replications")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -61,6 +83,9 @@ int main(int argc, char** argv) {
 
   try {
     if (check_engine->parsed()) return circlesim::app::run_check_engine(check);
+    if (validate->parsed()) return circlesim::app::run_validate(validate_files);
+    if (schema->parsed()) return circlesim::app::run_schema();
+    if (run_command->parsed()) return circlesim::app::run_scenario(run);
   } catch (const circlesim::sim::InvalidParameter& e) {
     fmt::print(stderr, "circlesim: invalid parameter: {}\n", e.what());
     return kExitUsage;

@@ -18,11 +18,17 @@ std::string format_diagnostic(const Diagnostic& diagnostic) {
 }
 
 void Diagnostics::add(SourceLocation where, std::string key_path, std::string message) {
-  items_.push_back({std::move(where), std::move(key_path), std::move(message)});
+  add(Diagnostic{std::move(where), std::move(key_path), std::move(message)});
+}
+
+void Diagnostics::add(Diagnostic diagnostic) {
+  if (formatted_.insert(format_diagnostic(diagnostic)).second) {
+    items_.push_back(std::move(diagnostic));
+  }
 }
 
 void Diagnostics::append(const Diagnostics& other) {
-  items_.insert(items_.end(), other.items_.begin(), other.items_.end());
+  for (const Diagnostic& d : other.items_) add(d);
 }
 
 std::string Diagnostics::to_string() const {

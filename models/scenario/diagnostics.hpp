@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace circlesim::scenario {
@@ -29,7 +30,9 @@ std::string format_diagnostic(const Diagnostic& diagnostic);
 class Diagnostics {
  public:
   void add(SourceLocation where, std::string key_path, std::string message);
-  void add(Diagnostic diagnostic) { items_.push_back(std::move(diagnostic)); }
+  // Adds a problem unless the very same one (place, key and message) is already there: the
+  // schema check and the model's checks may both find it.
+  void add(Diagnostic diagnostic);
   void append(const Diagnostics& other);
 
   [[nodiscard]] bool empty() const { return items_.empty(); }
@@ -40,6 +43,7 @@ class Diagnostics {
 
  private:
   std::vector<Diagnostic> items_;
+  std::unordered_set<std::string> formatted_;
 };
 
 }  // namespace circlesim::scenario

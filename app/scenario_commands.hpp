@@ -1,0 +1,26 @@
+// The scenario commands of the command line: validate, schema, run.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace circlesim::app {
+
+// Exit code for a scenario with problems (sysexits EX_DATAERR; DESIGN.md section 7).
+inline constexpr int kExitBadScenario = 65;
+
+struct RunOptions {
+  std::string file;
+  std::vector<std::string> overrides;  // --set key.path=value
+  std::string variant;
+  std::string output;    // -o; empty: the scenario's run.trace.output
+  long long seed = -1;   // -1: the scenario's
+  int replications = 0;  // 0: the scenario's
+  int jobs = 1;
+};
+
+int run_validate(const std::vector<std::string>& files);
+int run_schema();
+int run_scenario(const RunOptions& options);
+
+}  // namespace circlesim::app

@@ -1,0 +1,402 @@
+#include "models/scenario/loader.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <set>
+
+#include "models/scenario/schema_check.hpp"
+#include "models/scenario/units.hpp"
+#include "models/scenario/yaml_document.hpp"
+#include "sim/error.hpp"
+
+namespace circlesim::scenario {
+
+namespace {
+
+using nlohmann::json;
+
+// Parts of the format whose behaviour the model does not simulate yet. A scenario that uses one
+// is rejected: nothing in a scenario is ever silently ignored.
+const std::map<std::string, std::string> kNotYetSimulated = {
+    {"/extends", "extends (scenario inheritance)"},
+    {"/variants", "variants"},
+    {"/sweep", "sweep"},
+    {"/calendar", "the calendar (holidays, day types)"},
+    {"/city", "the city's geography"},
+    {"/population", "population groups"},
+    {"/profiles", "rate profiles"},
+    {"/grid_members", "grid members"},
+    {"/policies", "policies"},
+    {"/facilities/neighbourhood_centres", "neighbourhood centres"},
+    {"/facilities/red_stations", "red stations"},
+    {"/facilities/street_offices", "street offices"},
+    {"/facilities/district_departments", "district departments"},
+};
+
+class Builder {
+ public:
+  Builder(const YamlDocument& document, Diagnostics& diagnostics)
+      : doc_(document), diagnostics_(diagnostics) {}
+
+  std::optional<Scenario> build() {
+    Scenario scenario;
+    scenario.file = doc_.locations.file();
+    reject_unsupported();
+    // Each part is read even when the schema check found problems, so that every problem of the
+    // file is reported at once. A value of the wrong type (already reported by the schema check)
+    // ends the reading of its part only.
+    guarded([&] { read_run(scenario.run); });
+    guarded([&] { read_rooms(scenario); });
+    guarded([&] { read_services(scenario); });
+    if (!diagnostics_.empty()) return std::nullopt;
+    return scenario;
+  }
+
+ private:
+  template <class Read>
+  void guarded(Read&& read) {
+    try {
+      read();
+    } catch (const json::exception&) {
+      if (diagnostics_.empty()) throw;  // not explained by the schema check: a bug here
+    }
+  }
+
+  void error(const std::string& pointer, const std::string& message) {
+    diagnostics_.add(doc_.locations.find(pointer), pointer_to_key_path(pointer), message);
+  }
+  bool has(const std::string& pointer) const {
+    return doc_.value.contains(json::json_pointer(pointer));
+  }
+  const json& at(const std::string& pointer) const {
+    return doc_.value.at(json::json_pointer(pointer));
+  }
+
+  void reject_unsupported() {
+    for (const auto& [pointer, part] : kNotYetSimulated) {
+      if (has(pointer)) {
+        error(pointer, fmt::format("{} is part of the scenario language but not simulated yet; "
+                                   "remove it to run this scenario",
+                                   part));
+      }
+    }
+  }
+
+  // The quantity at `pointer`, or nothing when it is missing or malformed: the schema check
+  // reports those, and checks that depend on the value are skipped rather than repeated.
+  std::optional<double> quantity(const std::string& pointer, QuantityKind kind) const {
+    if (!has(pointer) || !at(pointer).is_string()) return std::nullopt;
+    const QuantityResult result = parse_quantity(at(pointer).get<std::string>(), kind);
+    if (!result.quantity) return std::nullopt;
+    return result.quantity->value;
+  }
+
+  void read_run(RunSettings& run) {
+    if (has("/run/name")) run.name = at("/run/name").get<std::string>();
+    if (has("/run/description")) run.description = at("/run/description").get<std::string>();
+    if (const auto horizon = quantity("/run/horizon", QuantityKind::kDuration)) {
+      run.horizon = *horizon;
+      if (run.horizon <= 0) error("/run/horizon", "the horizon must be longer than zero");
+    }
+    if (const auto warmup = quantity("/run/warmup", QuantityKind::kDuration)) {
+      run.warmup = *warmup;
+      if (run.warmup < 0) error("/run/warmup", "the warm-up cannot be negative");
+    }
+    if (has("/run/seed")) run.seed = at("/run/seed").get<std::uint64_t>();
+    if (has("/run/replications")) run.replications = at("/run/replications").get<int>();
+    if (has("/run/confidence")) run.confidence = at("/run/confidence").get<double>();
+    if (has("/run/start/date")) run.start_date = at("/run/start/date").get<std::string>();
+    if (has("/run/trace/level")) {
+      const std::string level = at("/run/trace/level").get<std::string>();
+      run.trace_level = level == "events"     ? TraceLevel::kEvents
+                        : level == "requests" ? TraceLevel::kRequests
+                                              : TraceLevel::kSummary;
+    }
+    if (has("/run/trace/output")) run.output = at("/run/trace/output").get<std::string>();
+    if (has("/run/trace/compression")) run.compression = at("/run/trace/compression").get<int>();
+  }
+
+  void read_rooms(Scenario& scenario) {
+    if (!has("/facilities/community_centres")) return;
+    const json& centres = at("/facilities/community_centres");
+    std::set<std::string> facility_ids;
+    for (std::size_t f = 0; f < centres.size(); ++f) {
+      const std::string base = fmt::format("/facilities/community_centres/{}", f);
+      const std::string id = centres[f].value("id", "");
+      if (!facility_ids.insert(id).second) {
+        error(base + "/id", fmt::format("duplicate facility id '{}'", id));
+      }
+      for (const char* part : {"opening_hours", "community", "location"}) {
+        if (centres[f].contains(part)) {
+          error(base + "/" + part, fmt::format("{} is part of the scenario language but not "
+                                               "simulated yet; remove it to run this scenario",
+                                               part));
+        }
+      }
+      if (!centres[f].contains("rooms")) continue;
+      std::set<std::string> types;
+      const json& rooms = centres[f]["rooms"];
+      for (std::size_t r = 0; r < rooms.size(); ++r) {
+        const std::string pointer = fmt::format("{}/rooms/{}", base, r);
+        const json& spec = rooms[r];
+        Room room;
+        room.facility_id = id;
+        room.type = spec.value("type", "");
+        if (!types.insert(room.type).second) {
+          error(pointer + "/type",
+                fmt::format("facility '{}' lists room '{}' twice", id, room.type));
+        }
+        if (spec.contains("staffing")) {
+          error(pointer + "/staffing",
+                "staffing schedules are part of the scenario language but not simulated yet; "
+                "give a constant 'staff' count");
+        }
+        room.staff = spec.value("staff", 1);
+        if (room.staff < 1)
+          error(pointer + "/staff", "a room needs at least one staff member to run");
+        if (spec.contains("waiting_room") && spec["waiting_room"].is_number_integer()) {
+          room.waiting_room = spec["waiting_room"].get<std::size_t>();
+        }
+        room.preemptive = spec.value("preemptive", false);
+        room.on_close = spec.value("on_close", std::string("serve_waiting")) == "send_away"
+                            ? sim::ClosingPolicy::kSendAway
+                            : sim::ClosingPolicy::kServeWaiting;
+        scenario.rooms.push_back(room);
+      }
+    }
+  }
+
+  std::optional<sim::Distribution> distribution(const std::string& pointer) {
+    const json& spec = at(pointer);
+    const std::string kind = spec.value("dist", "");
+    // Every time-valued parameter the kind uses; a missing or malformed one has been reported.
+    bool complete = true;
+    auto d = [&](const std::string& key) {
+      const auto value = quantity(pointer + "/" + key, QuantityKind::kDuration);
+      complete = complete && value.has_value();
+      return value.value_or(0.0);
+    };
+    auto n = [&](const char* key) {
+      complete = complete && spec.contains(key) && spec[key].is_number();
+      return spec.value(key, 0.0);
+    };
+    std::optional<sim::Distribution> made;
+    try {
+      if (kind == "deterministic") made = sim::Distribution::deterministic(d("value"));
+      if (kind == "exponential") made = sim::Distribution::exponential(d("mean"));
+      if (kind == "uniform") made = sim::Distribution::uniform(d("min"), d("max"));
+      if (kind == "triangular") made = sim::Distribution::triangular(d("min"), d("mode"), d("max"));
+      if (kind == "truncated_normal")
+        made = sim::Distribution::truncated_normal(d("mean"), d("sd"));
+      if (kind == "lognormal") made = sim::Distribution::lognormal(d("mean"), n("cv"));
+      if (kind == "gamma") made = sim::Distribution::gamma(d("mean"), n("cv"));
+      if (kind == "erlang") {
+        complete = complete && spec.contains("k") && spec["k"].is_number_integer();
+        made = sim::Distribution::erlang(spec.value("k", 1), d("mean"));
+      }
+      if (kind == "weibull") made = sim::Distribution::weibull(n("shape"), d("scale"));
+      if (kind == "hyperexponential")
+        made = sim::Distribution::hyperexponential(d("mean"), n("cv"));
+      if (kind == "empirical") {
+        std::vector<double> values;
+        for (std::size_t i = 0; i < spec.value("values", json::array()).size(); ++i) {
+          values.push_back(d(fmt::format("values/{}", i)));
+        }
+        complete = complete && spec.contains("weights") && spec["weights"].is_array();
+        made = sim::Distribution::empirical(values, spec.value("weights", std::vector<double>{}));
+      }
+    } catch (const sim::InvalidParameter& e) {
+      if (complete) error(pointer, e.what());  // else a parameter's own problem explains it
+    }
+    return complete ? made : std::nullopt;
+  }
+
+  void read_services(Scenario& scenario) {
+    if (!has("/services") || at("/services").empty()) {
+      error(has("/services") ? "/services" : "",
+            "the service catalogue is empty (expected at least one entry under 'services')");
+      return;
+    }
+    const json& services = at("/services");
+    std::set<std::string> ids;
+    for (std::size_t s = 0; s < services.size(); ++s) {
+      const std::string base = fmt::format("/services/{}", s);
+      const json& spec = services[s];
+      Service service;
+      service.id = spec.value("id", "");
+      service.name = spec.value("name", service.id);
+      if (!ids.insert(service.id).second) {
+        error(base + "/id", fmt::format("duplicate service id '{}'", service.id));
+      }
+      for (const char* part : {"eligible", "escalation", "travel"}) {
+        if (spec.contains(part)) {
+          error(base + "/" + part, fmt::format("{} is part of the scenario language but not "
+                                               "simulated yet; remove it to run this scenario",
+                                               part));
+        }
+      }
+      const std::string channel = spec.value("channel", "centre_room");
+      if (channel != "centre_room") {
+        error(base + "/channel",
+              fmt::format("channel '{}' is not simulated yet (expected centre_room)", channel));
+      }
+      resolve_room(scenario, spec, base, service);
+      read_demand(spec, base, service);
+      if (spec.contains("duration")) {
+        if (auto d = distribution(base + "/duration")) service.duration = *d;
+      } else {
+        error(base, "missing required key 'duration' (expected a distribution)");
+      }
+      if (spec.contains("patience")) service.patience = distribution(base + "/patience");
+      if (spec.contains("priority")) {
+        if (spec["priority"].is_number_integer()) {
+          service.priority = spec["priority"].get<int>();
+        } else {
+          error(base + "/priority",
+                "priority by group needs population groups, which are not simulated yet "
+                "(expected one integer)");
+        }
+      }
+      scenario.services.push_back(std::move(service));
+    }
+  }
+
+  void resolve_room(const Scenario& scenario, const json& spec, const std::string& base,
+                    Service& service) {
+    const std::string type = spec.value("room", "");
+    std::vector<std::size_t> matches;
+    std::vector<std::string> types;
+    for (std::size_t r = 0; r < scenario.rooms.size(); ++r) {
+      if (scenario.rooms[r].type == type) matches.push_back(r);
+      types.push_back(scenario.rooms[r].type);
+    }
+    if (matches.size() == 1) {
+      service.room = matches.front();
+      return;
+    }
+    if (matches.empty()) {
+      const std::string suggestion = closest_name(type, types);
+      error(base + "/room",
+            fmt::format("no facility has a room '{}'{} (expected one of: {})", type,
+                        suggestion.empty() ? "" : fmt::format("; did you mean '{}'?", suggestion),
+                        fmt::join(types, ", ")));
+    } else {
+      error(base + "/room",
+            fmt::format("{} facilities have a room '{}': choosing among them needs the "
+                        "facility-choice policy, which is not simulated yet",
+                        matches.size(), type));
+    }
+  }
+
+  void read_demand(const json& spec, const std::string& base, Service& service) {
+    if (!spec.contains("demand") || spec["demand"].empty()) {
+      error(base, "missing required key 'demand' (expected at least one {rate: ...})");
+      return;
+    }
+    bool complete = true;
+    for (std::size_t i = 0; i < spec["demand"].size(); ++i) {
+      const std::string pointer = fmt::format("{}/demand/{}", base, i);
+      const json& item = spec["demand"][i];
+      if (item.contains("group") && item["group"] != "general") {
+        error(pointer + "/group",
+              "demand by population group is not simulated yet "
+              "(expected no group, or general)");
+      }
+      if (item.contains("profile")) {
+        error(pointer + "/profile", "rate profiles are not simulated yet (expected a flat rate)");
+      }
+      if (!item.contains("rate") || !item["rate"].is_string()) {
+        complete = false;  // the schema check has reported it
+        continue;
+      }
+      const QuantityResult rate =
+          parse_quantity(item["rate"].get<std::string>(), QuantityKind::kRate);
+      if (!rate.quantity) {
+        complete = false;
+        continue;
+      }
+      if (rate.quantity->per_1000_residents) {
+        error(pointer + "/rate",
+              "a rate per 1000 residents needs the city's population, which "
+              "is not simulated yet (expected an absolute rate such as 12/h)");
+      } else if (rate.quantity->value < 0) {
+        error(pointer + "/rate", "a demand rate cannot be negative");
+      }
+      service.rate_per_minute += rate.quantity->value;
+    }
+    if (complete && service.rate_per_minute <= 0) {
+      error(base + "/demand", "the total demand rate must be > 0");
+    }
+  }
+
+  const YamlDocument& doc_;
+  Diagnostics& diagnostics_;
+};
+
+// Applies "a.b.c=value": the value is read as a YAML scalar (so 30d stays a string and 7 an
+// integer); list items are addressed by index or by id.
+void apply_override(YamlDocument& document, const std::string& text, Diagnostics& diagnostics) {
+  const SourceLocation where{"--set", 0, 0};
+  const auto equals = text.find('=');
+  if (equals == std::string::npos || equals == 0) {
+    diagnostics.add(where, "", fmt::format("expected key.path=value, got '{}'", text));
+    return;
+  }
+  const std::string path = text.substr(0, equals);
+  Diagnostics value_problems;
+  const auto parsed =
+      load_yaml_text(fmt::format("value: {}", text.substr(equals + 1)), "--set", value_problems);
+  if (!parsed) {
+    diagnostics.add(where, path,
+                    fmt::format("cannot read the value '{}'", text.substr(equals + 1)));
+    return;
+  }
+  json* node = &document.value;
+  std::string pointer;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t dot = path.find('.', start);
+    const std::string token =
+        path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (node->is_array()) {
+      std::size_t index = node->size();
+      for (std::size_t i = 0; i < node->size(); ++i) {
+        if ((*node)[i].is_object() && (*node)[i].value("id", "") == token) index = i;
+      }
+      if (index == node->size() && !token.empty() &&
+          token.find_first_not_of("0123456789") == std::string::npos) {
+        index = std::stoul(token);
+      }
+      if (index >= node->size()) {
+        diagnostics.add(where, path, fmt::format("no list item '{}' to set", token));
+        return;
+      }
+      node = &(*node)[index];
+      pointer += "/" + std::to_string(index);
+    } else {
+      if (!node->is_object()) *node = json::object();
+      node = &(*node)[token];
+      pointer += "/" + token;
+    }
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  *node = parsed->value["value"];
+  document.locations.set(pointer, where);
+}
+
+}  // namespace
+
+std::optional<Scenario> load_scenario(const std::string& path, const LoadOptions& options,
+                                      Diagnostics& diagnostics) {
+  std::optional<YamlDocument> document = load_yaml_file(path, diagnostics);
+  if (!document) return std::nullopt;
+  for (const std::string& override_text : options.overrides) {
+    apply_override(*document, override_text, diagnostics);
+  }
+  check_against_schema(*document, diagnostics);
+  return Builder(*document, diagnostics).build();
+}
+
+}  // namespace circlesim::scenario

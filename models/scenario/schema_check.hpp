@@ -1,0 +1,24 @@
+// Checks a scenario document against the JSON Schema compiled into circlesim, reporting every
+// problem with its place in the file and in words a planner understands.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "models/scenario/diagnostics.hpp"
+#include "models/scenario/yaml_document.hpp"
+
+namespace circlesim::scenario {
+
+// Adds one diagnostic per problem: unknown keys (with a "did you mean" when a known key is
+// close), quantities without or with the wrong unit, wrong types, values out of range or not
+// among the allowed ones, missing required keys.
+void check_against_schema(const YamlDocument& document, Diagnostics& diagnostics);
+
+// The known name closest to `word` by edit distance, if close enough to be a likely typo;
+// empty otherwise.
+std::string closest_name(std::string_view word, const std::vector<std::string>& known);
+
+}  // namespace circlesim::scenario
