@@ -37,9 +37,11 @@ int run_validate(const std::vector<std::string>& files) {
   int status = 0;
   for (const std::string& file : files) {
     scenario::Diagnostics diagnostics;
-    const auto loaded = scenario::load_scenario(file, {}, diagnostics);
-    if (loaded) {
-      fmt::print("{}: ok\n", file);
+    scenario::LoadOptions options;
+    options.all_variants = true;  // a variant that does not validate is a broken file too
+    const auto runs = scenario::load_scenario_runs(file, options, diagnostics);
+    if (runs) {
+      fmt::print("{}: ok ({} run{})\n", file, runs->size(), runs->size() == 1 ? "" : "s");
     } else {
       fmt::print(stderr, "{}", diagnostics.to_string());
       fmt::print(stderr, "{}: {} problem{}\n", file, diagnostics.size(),
@@ -58,29 +60,35 @@ int run_schema() {
 int run_scenario(const RunOptions& options) {
   scenario::LoadOptions load;
   load.overrides = options.overrides;
+  load.variant = options.variant;
   if (options.seed >= 0) load.overrides.push_back(fmt::format("run.seed={}", options.seed));
   if (options.replications > 0) {
     load.overrides.push_back(fmt::format("run.replications={}", options.replications));
   }
-  if (!options.variant.empty()) {
-    fmt::print(stderr,
-               "{}: --variant {}: variants are part of the scenario language but not "
-               "implemented yet\n",
-               options.file, options.variant);
-    return kExitBadScenario;
-  }
   scenario::Diagnostics diagnostics;
-  const auto loaded = scenario::load_scenario(options.file, load, diagnostics);
-  if (!loaded) {
+  const auto runs = scenario::load_scenario_runs(options.file, load, diagnostics);
+  if (!runs) {
     fmt::print(stderr, "{}", diagnostics.to_string());
     return kExitBadScenario;
   }
-  const auto replications = models::run_room_replications(*loaded, options.jobs);
-  const std::string summary = models::room_summary_table(*loaded, replications);
-  fmt::print("{}", summary);
-  const std::string output = options.output.empty() ? loaded->run.output : options.output;
-  write_atomically(output, "summary.txt", summary);
-  fmt::print("\nsummary written to {}\n", (std::filesystem::path(output) / "summary.txt").string());
+  // Everything is simulated before anything is written: a run that fails leaves no output.
+  std::vector<std::string> summaries;
+  for (const scenario::ScenarioRun& run : *runs) {
+    const auto replications = models::run_room_replications(run.scenario, options.jobs);
+    summaries.push_back(models::room_summary_table(run.scenario, replications));
+    if (runs->size() > 1) fmt::print("== {}\n", run.label);
+    fmt::print("{}\n", summaries.back());
+  }
+  const std::filesystem::path output =
+      options.output.empty() ? runs->front().scenario.run.output : options.output;
+  for (std::size_t i = 0; i < runs->size(); ++i) {
+    const std::filesystem::path dir =
+        runs->size() == 1 ? output : output / fmt::format("run-{:04d}", i);
+    write_atomically(
+        dir, "summary.txt",
+        runs->size() == 1 ? summaries[i] : "# " + (*runs)[i].label + "\n" + summaries[i]);
+  }
+  fmt::print("summary written to {}\n", output.string());
   return 0;
 }
 

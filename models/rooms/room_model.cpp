@@ -213,12 +213,12 @@ std::string room_summary_table(const scenario::Scenario& scenario,
         interval([&](const ReplicationMeasures& r) { return r.services[s].p_abandon; }),
         interval([&](const ReplicationMeasures& r) { return r.services[s].p_turned_away; }));
   }
-  out += fmt::format("\n{:<32} {:>6} {:>18} {:>18}\n", "room", "staff", "utilisation",
+  out += fmt::format("\n{:<40} {:>6} {:>18} {:>18}\n", "room", "staff", "utilisation",
                      "mean in queue");
   for (std::size_t r = 0; r < scenario.rooms.size(); ++r) {
     const scenario::Room& room = scenario.rooms[r];
     out += fmt::format(
-        "{:<32} {:>6} {:>18} {:>18}\n", room.facility_id + "/" + room.type, room.staff,
+        "{:<40} {:>6} {:>18} {:>18}\n", room.facility_id + "/" + room.type, room.staff,
         interval([&](const ReplicationMeasures& m) { return m.rooms[r].utilisation; }),
         interval([&](const ReplicationMeasures& m) { return m.rooms[r].mean_in_queue; }));
   }

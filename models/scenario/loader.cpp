@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "models/scenario/composition.hpp"
 #include "models/scenario/schema_check.hpp"
 #include "models/scenario/units.hpp"
 #include "models/scenario/yaml_document.hpp"
@@ -19,9 +20,6 @@ using nlohmann::json;
 // Parts of the format whose behaviour the model does not simulate yet. A scenario that uses one
 // is rejected: nothing in a scenario is ever silently ignored.
 const std::map<std::string, std::string> kNotYetSimulated = {
-    {"/extends", "extends (scenario inheritance)"},
-    {"/variants", "variants"},
-    {"/sweep", "sweep"},
     {"/calendar", "the calendar (holidays, day types)"},
     {"/city", "the city's geography"},
     {"/population", "population groups"},
@@ -334,69 +332,43 @@ class Builder {
   Diagnostics& diagnostics_;
 };
 
-// Applies "a.b.c=value": the value is read as a YAML scalar (so 30d stays a string and 7 an
-// integer); list items are addressed by index or by id.
-void apply_override(YamlDocument& document, const std::string& text, Diagnostics& diagnostics) {
-  const SourceLocation where{"--set", 0, 0};
-  const auto equals = text.find('=');
-  if (equals == std::string::npos || equals == 0) {
-    diagnostics.add(where, "", fmt::format("expected key.path=value, got '{}'", text));
-    return;
-  }
-  const std::string path = text.substr(0, equals);
-  Diagnostics value_problems;
-  const auto parsed =
-      load_yaml_text(fmt::format("value: {}", text.substr(equals + 1)), "--set", value_problems);
-  if (!parsed) {
-    diagnostics.add(where, path,
-                    fmt::format("cannot read the value '{}'", text.substr(equals + 1)));
-    return;
-  }
-  json* node = &document.value;
-  std::string pointer;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t dot = path.find('.', start);
-    const std::string token =
-        path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    if (node->is_array()) {
-      std::size_t index = node->size();
-      for (std::size_t i = 0; i < node->size(); ++i) {
-        if ((*node)[i].is_object() && (*node)[i].value("id", "") == token) index = i;
-      }
-      if (index == node->size() && !token.empty() &&
-          token.find_first_not_of("0123456789") == std::string::npos) {
-        index = std::stoul(token);
-      }
-      if (index >= node->size()) {
-        diagnostics.add(where, path, fmt::format("no list item '{}' to set", token));
-        return;
-      }
-      node = &(*node)[index];
-      pointer += "/" + std::to_string(index);
-    } else {
-      if (!node->is_object()) *node = json::object();
-      node = &(*node)[token];
-      pointer += "/" + token;
-    }
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  *node = parsed->value["value"];
-  document.locations.set(pointer, where);
-}
-
 }  // namespace
+
+std::optional<std::vector<ScenarioRun>> load_scenario_runs(const std::string& path,
+                                                           const LoadOptions& options,
+                                                           Diagnostics& diagnostics) {
+  const std::optional<YamlDocument> composed = load_composed(path, diagnostics);
+  if (!composed) return std::nullopt;
+  // The file as written (variants and sweep included) against the schema, then every run.
+  check_against_schema(*composed, diagnostics);
+  std::vector<ScenarioRun> runs;
+  for (ComposedRun& run :
+       expand_runs(*composed, options.variant, options.all_variants, diagnostics)) {
+    for (const std::string& override_text : options.overrides) {
+      apply_override(run.document, override_text, diagnostics);
+    }
+    YamlDocument* document = &run.document;
+    check_against_schema(*document, diagnostics);
+    std::optional<Scenario> scenario = Builder(*document, diagnostics).build();
+    if (scenario) runs.push_back({run.label, std::move(*scenario)});
+  }
+  if (!diagnostics.empty()) return std::nullopt;
+  return runs;
+}
 
 std::optional<Scenario> load_scenario(const std::string& path, const LoadOptions& options,
                                       Diagnostics& diagnostics) {
-  std::optional<YamlDocument> document = load_yaml_file(path, diagnostics);
-  if (!document) return std::nullopt;
-  for (const std::string& override_text : options.overrides) {
-    apply_override(*document, override_text, diagnostics);
+  LoadOptions single = options;
+  single.all_variants = false;
+  std::optional<std::vector<ScenarioRun>> runs = load_scenario_runs(path, single, diagnostics);
+  if (!runs) return std::nullopt;
+  if (runs->size() != 1) {
+    diagnostics.add(
+        {path, 0, 0}, "sweep",
+        fmt::format("the scenario stands for {} runs (a sweep); this use needs one", runs->size()));
+    return std::nullopt;
   }
-  check_against_schema(*document, diagnostics);
-  return Builder(*document, diagnostics).build();
+  return std::move(runs->front().scenario);
 }
 
 }  // namespace circlesim::scenario

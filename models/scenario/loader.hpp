@@ -12,10 +12,24 @@
 namespace circlesim::scenario {
 
 struct LoadOptions {
-  std::vector<std::string> overrides;  // "run.horizon=30d", as given to --set
+  std::vector<std::string> overrides;  // "run.horizon=30d", as given to --set, applied last
+  std::string variant;                 // run this named variant instead of the base
+  bool all_variants = false;           // the base and every variant (for validate)
 };
 
-// Every problem goes to `diagnostics`; the result is empty when there is any.
+// One concrete scenario of a file: the base, a variant, or a point of the sweep.
+struct ScenarioRun {
+  std::string label;
+  Scenario scenario;
+};
+
+// Every run the file stands for (composition.hpp: extends, variants, sweep, --set). Every
+// problem in any of them goes to `diagnostics`; the result is empty when there is any.
+std::optional<std::vector<ScenarioRun>> load_scenario_runs(const std::string& path,
+                                                           const LoadOptions& options,
+                                                           Diagnostics& diagnostics);
+
+// The one scenario of a file without a sweep (the base, or options.variant).
 std::optional<Scenario> load_scenario(const std::string& path, const LoadOptions& options,
                                       Diagnostics& diagnostics);
 
