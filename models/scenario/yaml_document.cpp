@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -135,33 +136,6 @@ class TextIndex {
     const std::size_t where = offset(mark);
     if (where == std::string_view::npos) return {file_, 0, 0};
     return at_offset(where);
-  }
-
-  // Line numbers (0-based) and start offsets of the `---` document markers. A `---` in column 1
-  // followed by a blank always starts a document: YAML forbids it inside any scalar.
-  [[nodiscard]] std::vector<std::size_t> document_markers() const {
-    std::vector<std::size_t> starts;
-    for (const std::size_t start : line_starts_) {
-      const std::string_view rest = text_.substr(start);
-      if (rest.starts_with("---") && (rest.size() == 3 || rest[3] == ' ' || rest[3] == '\t' ||
-                                      rest[3] == '\r' || rest[3] == '\n')) {
-        starts.push_back(start);
-      }
-    }
-    return starts;
-  }
-
-  // Whether the first line with content (not blank, not a comment, not a %directive) is `---`:
-  // then the first document is explicit and the second starts at the second marker.
-  [[nodiscard]] bool first_document_is_explicit() const {
-    for (const std::size_t start : line_starts_) {
-      std::string_view line = text_.substr(start);
-      line = line.substr(0, line.find('\n'));
-      const std::size_t first = line.find_first_not_of(" \t\r");
-      if (first == std::string_view::npos || line[first] == '#' || line[first] == '%') continue;
-      return line.starts_with("---");
-    }
-    return false;
   }
 
  private:
@@ -600,49 +574,110 @@ bool check_encoding(const TextIndex& index, Diagnostics& diagnostics) {
   return true;
 }
 
-// Where the second document of a stream starts: at its `---` if there is one, else (after a
-// `...` end marker) where its content starts.
-SourceLocation second_document_location(const TextIndex& index, const YAML::Node& second) {
-  const std::vector<std::size_t> markers = index.document_markers();
-  const std::size_t wanted = index.first_document_is_explicit() ? 1 : 0;
-  if (wanted < markers.size()) return index.at_offset(markers[wanted]);
-  const SourceLocation where = index.at(second.Mark());
-  return where.line > 0 ? where : SourceLocation{index.file(), 1, 1};
+// Records where each document of the stream starts, building nothing.
+class DocumentScan : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+  std::vector<YAML::Mark> starts;
+};
+
+bool same_place(const YAML::Mark& a, const YAML::Mark& b) {
+  return a.line == b.line && a.column == b.column;
+}
+
+// The character (whole UTF-8 sequence) at `offset`, for "unexpected ','".
+std::string_view character_at(std::string_view text, std::size_t offset) {
+  if (offset >= text.size()) return "end of file";
+  const auto lead = static_cast<unsigned char>(text[offset]);
+  const std::size_t length = lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+  return text.substr(offset, length);
+}
+
+void add_yaml_exception(const TextIndex& index, const YAML::Exception& e,
+                        Diagnostics& diagnostics) {
+  if (dynamic_cast<const YAML::DeepRecursion*>(&e) != nullptr) {
+    // yaml-cpp's own guard (about 2,000 levels) fires before ours can look at the tree, and its
+    // mark is not where the nesting happens, so no line is given.
+    diagnostics.add(
+        {index.file(), 0, 0}, "",
+        fmt::format("nesting deeper than {} levels (expected a flatter document)", kMaxNesting));
+    return;
+  }
+  diagnostics.add(index.at(e.mark), "", fmt::format("YAML syntax error: {}", e.msg));
+}
+
+// Parses the stream once without building anything: finds syntax errors and where each document
+// starts. YAML::LoadAll is not used because yaml-cpp 0.7 loops forever, allocating, on a token
+// it cannot place at document level (a stray `,`): it reports an empty document without
+// consuming the token, again and again (jbeder/yaml-cpp#1040). Here a document that starts
+// where the previous one started is that case, and the scan stops with a syntax error.
+// Returns the document start marks, or nullopt after adding a diagnostic.
+std::optional<std::vector<YAML::Mark>> scan_documents(const TextIndex& index,
+                                                      Diagnostics& diagnostics) {
+  DocumentScan scan;
+  try {
+    ViewBuffer buffer(index.text());
+    std::istream stream(&buffer);
+    YAML::Parser parser(stream);
+    while (parser.HandleNextDocument(scan)) {
+      const std::size_t count = scan.starts.size();
+      if (count >= 2 && same_place(scan.starts[count - 1], scan.starts[count - 2])) {
+        const YAML::Mark& stuck = scan.starts.back();
+        const std::size_t offset = index.offset(stuck);
+        diagnostics.add(
+            index.at(stuck), "",
+            fmt::format("YAML syntax error: unexpected '{}'",
+                        offset == std::string_view::npos ? std::string_view("token")
+                                                         : character_at(index.text(), offset)));
+        return std::nullopt;
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    add_yaml_exception(index, e, diagnostics);
+    return std::nullopt;
+  }
+  return std::move(scan.starts);
 }
 
 std::optional<YamlDocument> load_checked_text(const TextIndex& index, Diagnostics& diagnostics) {
   const std::string& file = index.file();
-  std::vector<YAML::Node> documents;
-  try {
-    ViewBuffer buffer(index.text());
-    std::istream stream(&buffer);
-    documents = YAML::LoadAll(stream);
-  } catch (const YAML::DeepRecursion&) {
-    // yaml-cpp's own guard (about 2,000 levels) fires before ours can look at the tree, and its
-    // mark is not where the nesting happens, so no line is given.
-    diagnostics.add(
-        {file, 0, 0}, "",
-        fmt::format("nesting deeper than {} levels (expected a flatter document)", kMaxNesting));
-    return std::nullopt;
-  } catch (const YAML::Exception& e) {
-    SourceLocation where = index.at(e.mark);
-    diagnostics.add(std::move(where), "", fmt::format("YAML syntax error: {}", e.msg));
-    return std::nullopt;
-  }
-
-  if (documents.empty()) {
+  const std::optional<std::vector<YAML::Mark>> starts = scan_documents(index, diagnostics);
+  if (!starts) return std::nullopt;
+  if (starts->empty()) {
     diagnostics.add({file, 1, 1}, "",
                     "the file has no content (expected a mapping of sections at the top level)");
     return std::nullopt;
   }
+  YAML::Node root;
+  try {
+    // YAML::Load builds the first document only, which the scan has already checked.
+    ViewBuffer buffer(index.text());
+    std::istream stream(&buffer);
+    root = YAML::Load(stream);
+  } catch (const YAML::Exception& e) {
+    add_yaml_exception(index, e, diagnostics);
+    return std::nullopt;
+  }
+
   YamlDocument document;
   document.locations.set_file(file);
   Converter converter(index, document.locations, diagnostics);
-  if (documents.size() > 1) {
-    converter.error(second_document_location(index, documents[1]),
+  if (starts->size() > 1) {
+    converter.error(index.at((*starts)[1]),
                     "a second document starts here (expected one YAML document)");
   }
-  const YAML::Node& root = documents.front();
   document.value = converter.convert_root(root);
   if (!root.IsMap()) {
     const SourceLocation where = converter.location(root, {file, 1, 1});

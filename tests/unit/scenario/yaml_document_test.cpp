@@ -436,6 +436,19 @@ TEST(YamlDocumentErrors, SyntaxErrorsCarryYamlCppPlace) {
   EXPECT_EQ(place(alias.where), at(1, 4));
 }
 
+TEST(YamlDocumentErrors, StrayCommaAtDocumentLevel) {
+  // yaml-cpp 0.7's LoadAll loops forever on these, allocating (jbeder/yaml-cpp#1040), and its
+  // Load silently drops the rest of the text; the loader must report them instead.
+  const Diagnostic alone = single_problem(",\n");
+  EXPECT_EQ(alone.message, "YAML syntax error: unexpected ','");
+  EXPECT_EQ(place(alone.where), at(1, 1));
+  const Diagnostic after_list = single_problem("- a\n,\n");
+  EXPECT_EQ(after_list.message, "YAML syntax error: unexpected ','");
+  EXPECT_EQ(place(after_list.where), at(2, 1));
+  EXPECT_EQ(place(single_problem("a: 1\n---\n,\n").where), at(3, 1));
+  EXPECT_THAT(single_problem(",? \n:!\n").message, StartsWith("YAML syntax error"));
+}
+
 TEST(YamlDocumentErrors, EmptyDocument) {
   for (const std::string_view text : {""sv, "\n\n"sv, "# only a comment\n"sv}) {
     const Diagnostic problem = single_problem(text);
