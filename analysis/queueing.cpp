@@ -353,6 +353,29 @@ ErlangAResult erlang_a(double lambda, double mu, int c, double theta) {
   return r;
 }
 
+std::vector<double> mt_m_inf_piecewise_periodic_mean(const std::vector<double>& rates,
+                                                     double piece_length, double mu) {
+  CIRCLESIM_REQUIRE(!rates.empty(), "piecewise rates: need at least one piece");
+  for (const double rate : rates) {
+    CIRCLESIM_REQUIRE(std::isfinite(rate) && rate >= 0.0,
+                      "piecewise rates must be >= 0 and finite, got {}", rate);
+  }
+  require_positive_finite(piece_length, "piece length");
+  require_positive_finite(mu, "service rate mu");
+  const double decay = std::exp(-mu * piece_length);
+  // One period from m = 0 gives b; the fixed point of m -> decay^n m + b is b / (1 - decay^n).
+  double b = 0.0;
+  for (const double rate : rates) b = rate / mu + (b - rate / mu) * decay;
+  const double period_decay = std::pow(decay, static_cast<double>(rates.size()));
+  std::vector<double> m(rates.size());
+  double current = b / (1.0 - period_decay);
+  for (std::size_t k = 0; k < rates.size(); ++k) {
+    m[k] = current;
+    current = rates[k] / mu + (current - rates[k] / mu) * decay;
+  }
+  return m;
+}
+
 double mt_m_inf_sinusoid_mean(double mean_rate, double amplitude_r, double omega, double mu,
                               double t) {
   require_positive_finite(mean_rate, "mean arrival rate");

@@ -120,6 +120,13 @@ ErlangAResult erlang_a(double lambda, double mu, int c, double theta);
 double mt_m_inf_sinusoid_mean(double mean_rate, double amplitude_r, double omega, double mu,
                               double t);
 
+// Mean number in system of the M_t/M/inf queue whose arrival rate is piecewise constant and
+// periodic: rates[k] on [k w, (k+1) w), repeating with period n w. Returns m at the start of each
+// piece in the periodic steady state. Exact: on a piece m relaxes to rates[k]/mu as
+// m' = rates[k] - mu m, and the period map m -> e^{-mu n w} m + b has one fixed point.
+std::vector<double> mt_m_inf_piecewise_periodic_mean(const std::vector<double>& rates,
+                                                     double piece_length, double mu);
+
 // Halfin–Whitt limit of the delay probability under square-root staffing c = a + beta sqrt(a)
 // (Halfin & Whitt 1981, Oper. Res. 29(3); oracles §7): alpha = [1 + beta Phi(beta)/phi(beta)]^-1.
 // Requires beta >= 0.

@@ -4,10 +4,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <map>
 #include <memory>
+#include <optional>
 #include <thread>
 
+#include "sim/arrival_process.hpp"
 #include "sim/random_stream.hpp"
 #include "sim/server_pool.hpp"
 #include "sim/simulation.hpp"
@@ -74,12 +77,13 @@ class ServiceTally final : public sim::PoolObserver {
   sim::Time warmup_;
 };
 
-// Poisson arrivals of one service into its room's pool.
+// Poisson arrivals of one service into its room's pool: homogeneous, or following the service's
+// profile over the day and the week (exactly, piece by piece: no thinning losses).
 class ServiceSource final : public sim::EventHandler {
  public:
   ServiceSource(sim::Simulation& sim, sim::ServerPool& pool, const scenario::Service& service,
                 std::uint32_t index, int priority_class, const sim::RandomStreams& streams,
-                sim::Time end)
+                int start_weekday, sim::Time end)
       : pool_(pool),
         service_(service),
         index_(index),
@@ -87,9 +91,15 @@ class ServiceSource final : public sim::EventHandler {
         arrivals_(streams.stream("arrivals", index)),
         durations_(streams.stream("durations", index)),
         patience_(streams.stream("patience", index)),
-        interarrival_(sim::Distribution::exponential(1.0 / service.rate_per_minute)),
+        constant_(service.rate_per_minute),
         end_(end),
         handler_(sim.add_handler(*this)) {
+    if (service.profile) {
+      const scenario::Profile& p = *service.profile;
+      profiled_.emplace(sim::RateProfile(service.rate_per_minute,
+                                         p.daily.empty() ? std::vector<double>{1.0} : p.daily,
+                                         p.weekday_factors, start_weekday));
+    }
     schedule_next(sim);
   }
 
@@ -103,7 +113,8 @@ class ServiceSource final : public sim::EventHandler {
 
  private:
   void schedule_next(sim::Simulation& sim) {
-    const sim::Time at = sim.now() + interarrival_.sample(arrivals_);
+    const sim::Time at = profiled_ ? profiled_->next_after(sim.now(), arrivals_)
+                                   : constant_.next_after(sim.now(), arrivals_);
     if (at <= end_) sim.post_at(at, handler_, 0, 0);
   }
 
@@ -114,7 +125,46 @@ class ServiceSource final : public sim::EventHandler {
   sim::RandomEngine arrivals_;
   sim::RandomEngine durations_;
   sim::RandomEngine patience_;
-  sim::Distribution interarrival_;
+  sim::PoissonArrivals constant_;
+  std::optional<sim::ProfileArrivals> profiled_;
+  sim::Time end_;
+  sim::HandlerId handler_;
+};
+
+// Counts who is in each room at the start of every hour of the measured period: the occupancy
+// profile over the day that a planner staffs against.
+class HourlyCensus final : public sim::EventHandler {
+ public:
+  HourlyCensus(sim::Simulation& sim, const std::vector<std::unique_ptr<sim::ServerPool>>& pools,
+               std::vector<RoomMeasures>& out, sim::Time first, sim::Time end)
+      : pools_(pools), out_(out), end_(end), handler_(sim.add_handler(*this)) {
+    for (RoomMeasures& room : out_) room.present_by_hour.assign(24, 0.0);
+    samples_.assign(24, 0);
+    if (first <= end_) sim.post_at(first, handler_, 0, 0);
+  }
+
+  void handle_event(sim::Simulation& sim, std::uint16_t, std::uint32_t) override {
+    const auto hour =
+        static_cast<std::size_t>(std::lround(sim::time_of_day(sim.now()) / 60.0)) % 24;
+    for (std::size_t r = 0; r < pools_.size(); ++r) {
+      out_[r].present_by_hour[hour] += static_cast<double>(pools_[r]->in_system());
+    }
+    ++samples_[hour];
+    if (sim.now() + 60.0 <= end_) sim.post_in(60.0, handler_, 0, 0);
+  }
+
+  void finish() {
+    for (RoomMeasures& room : out_) {
+      for (std::size_t h = 0; h < 24; ++h) {
+        if (samples_[h] > 0) room.present_by_hour[h] /= static_cast<double>(samples_[h]);
+      }
+    }
+  }
+
+ private:
+  const std::vector<std::unique_ptr<sim::ServerPool>>& pools_;
+  std::vector<RoomMeasures>& out_;
+  std::vector<std::uint64_t> samples_;
   sim::Time end_;
   sim::HandlerId handler_;
 };
@@ -159,8 +209,10 @@ ReplicationMeasures run_room_replication(const scenario::Scenario& scenario,
     const scenario::Service& service = scenario.services[s];
     sources.push_back(std::make_unique<ServiceSource>(
         sim, *pools[service.room], service, static_cast<std::uint32_t>(s),
-        classes[service.room].at(service.priority), streams, end));
+        classes[service.room].at(service.priority), streams, scenario.run.start_weekday, end));
   }
+  // The census starts at the first whole hour after the warm-up.
+  HourlyCensus census(sim, pools, out.rooms, std::ceil(warmup / 60.0) * 60.0, end);
   sim.run_until(warmup);
   for (auto& pool : pools) pool->reset_statistics();
   sim.run_until(end);
@@ -171,6 +223,7 @@ ReplicationMeasures run_room_replication(const scenario::Scenario& scenario,
     out.rooms[r].mean_in_queue = stats.in_queue.mean(end);
   }
   tally.finish();
+  census.finish();
   return out;
 }
 

@@ -27,8 +27,9 @@ struct ServiceMeasures {
   double p_turned_away = 0;  // share of arrivals turned away
 };
 struct RoomMeasures {
-  double utilisation = 0;    // busy staff / staff, time-average
-  double mean_in_queue = 0;  // time-average number waiting
+  double utilisation = 0;               // busy staff / staff, time-average
+  double mean_in_queue = 0;             // time-average number waiting
+  std::vector<double> present_by_hour;  // mean number present (waiting or served) at h:00
 };
 struct ReplicationMeasures {
   std::vector<ServiceMeasures> services;

@@ -25,8 +25,9 @@ void merge_into(YamlDocument& base, const nlohmann::json& overlay, const SourceM
                 const std::string& overlay_pointer = "");
 
 // Sets the value at a dotted key path ("run.horizon", "services.counter.duration.mean": list
-// items by id, by index, or for rooms by type), creating mappings on the way. Returns false, with a diagnostic at
-// `where`, when the path crosses a value that is not a mapping or names a missing list item.
+// items by id, by index, or for rooms by type), creating mappings on the way. Returns false, with a
+// diagnostic at `where`, when the path crosses a value that is not a mapping or names a missing
+// list item.
 bool set_key_path(YamlDocument& document, const std::string& key_path, const nlohmann::json& value,
                   const SourceLocation& where, Diagnostics& diagnostics);
 

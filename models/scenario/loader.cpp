@@ -23,7 +23,6 @@ const std::map<std::string, std::string> kNotYetSimulated = {
     {"/calendar", "the calendar (holidays, day types)"},
     {"/city", "the city's geography"},
     {"/population", "population groups"},
-    {"/profiles", "rate profiles"},
     {"/grid_members", "grid members"},
     {"/policies", "policies"},
     {"/facilities/neighbourhood_centres", "neighbourhood centres"},
@@ -46,6 +45,7 @@ class Builder {
     // ends the reading of its part only.
     guarded([&] { read_run(scenario.run); });
     guarded([&] { read_rooms(scenario); });
+    guarded([&] { read_profiles(); });
     guarded([&] { read_services(scenario); });
     if (!diagnostics_.empty()) return std::nullopt;
     return scenario;
@@ -105,6 +105,14 @@ class Builder {
     if (has("/run/replications")) run.replications = at("/run/replications").get<int>();
     if (has("/run/confidence")) run.confidence = at("/run/confidence").get<double>();
     if (has("/run/start/date")) run.start_date = at("/run/start/date").get<std::string>();
+    if (has("/run/start/weekday")) {
+      static const char* const kWeekdays[] = {"monday", "tuesday",  "wednesday", "thursday",
+                                              "friday", "saturday", "sunday"};
+      const std::string weekday = at("/run/start/weekday").get<std::string>();
+      for (int d = 0; d < 7; ++d) {
+        if (weekday == kWeekdays[d]) run.start_weekday = d;
+      }
+    }
     if (has("/run/trace/level")) {
       const std::string level = at("/run/trace/level").get<std::string>();
       run.trace_level = level == "events"     ? TraceLevel::kEvents
@@ -287,6 +295,92 @@ class Builder {
     }
   }
 
+  // Named profiles by id, as the factors the engine's RateProfile takes.
+  void read_profiles() {
+    if (!has("/profiles") || !at("/profiles").is_array()) return;
+    const json& profiles = at("/profiles");
+    for (std::size_t p = 0; p < profiles.size(); ++p) {
+      const std::string pointer = fmt::format("/profiles/{}", p);
+      if (!profiles[p].is_object() || !profiles[p].contains("id")) continue;
+      if (auto profile = read_profile(profiles[p], pointer)) {
+        profiles_[profiles[p]["id"].get<std::string>()] = std::move(*profile);
+      }
+    }
+  }
+
+  std::optional<Profile> read_profile(const json& spec, const std::string& pointer) {
+    Profile profile;
+    bool ok = true;
+    if (spec.contains("shocks") && !spec["shocks"].empty()) {
+      error(pointer + "/shocks", "demand shocks are not simulated yet; remove them to run");
+      ok = false;
+    }
+    if (spec.contains("daily") && spec["daily"].is_array()) {
+      const json& daily = spec["daily"];
+      if (!daily.empty() && daily[0].is_number()) {
+        for (const json& factor : daily) profile.daily.push_back(factor.get<double>());
+      } else {
+        // Windows of the day, to one factor per minute (hours in no window have factor 0).
+        profile.daily.assign(1440, 0.0);
+        for (std::size_t w = 0; w < daily.size(); ++w) {
+          const auto from = parse_clock_time(daily[w].value("from", ""));
+          const auto to = parse_clock_time(daily[w].value("to", ""));
+          if (!from || !to || *from >= *to) {
+            ok = false;  // reported by the schema and semantic checks
+            continue;
+          }
+          for (auto minute = static_cast<std::size_t>(*from);
+               minute < static_cast<std::size_t>(*to); ++minute) {
+            profile.daily[minute] = daily[w].value("factor", 0.0);
+          }
+        }
+      }
+    }
+    if (spec.contains("day_types") && spec["day_types"].is_object()) {
+      // Monday to Friday are weekdays; holidays and named day types need the calendar.
+      profile.weekday_factors.assign(7, 1.0);
+      for (const auto& [day_type, factor] : spec["day_types"].items()) {
+        if (!factor.is_number()) continue;
+        const double f = factor.get<double>();
+        if (day_type == "weekday") {
+          for (int d = 0; d < 5; ++d) profile.weekday_factors[static_cast<std::size_t>(d)] = f;
+        } else if (day_type == "saturday") {
+          profile.weekday_factors[5] = f;
+        } else if (day_type == "sunday") {
+          profile.weekday_factors[6] = f;
+        } else {
+          error(pointer + "/day_types/" + day_type,
+                fmt::format("day type '{}' needs the calendar (holidays, named day types), "
+                            "which is not simulated yet (expected weekday, saturday or sunday)",
+                            day_type));
+          ok = false;
+        }
+      }
+    }
+    if (!ok) return std::nullopt;
+    return profile;
+  }
+
+  void read_demand_profile(const json& reference, const std::string& pointer, Service& service) {
+    std::optional<Profile> profile;
+    if (reference.is_string()) {
+      const auto found = profiles_.find(reference.get<std::string>());
+      if (found == profiles_.end()) return;  // a dangling id: the semantic checks report it
+      profile = found->second;
+    } else if (reference.is_object()) {
+      profile = read_profile(reference, pointer);
+    }
+    if (!profile) return;
+    if (service.profile && (service.profile->daily != profile->daily ||
+                            service.profile->weekday_factors != profile->weekday_factors)) {
+      error(pointer,
+            "demand items of one service with different profiles are not simulated "
+            "yet (expected one profile for all of a service's demand)");
+      return;
+    }
+    service.profile = std::move(profile);
+  }
+
   void read_demand(const json& spec, const std::string& base, Service& service) {
     if (!spec.contains("demand") || spec["demand"].empty()) {
       error(base, "missing required key 'demand' (expected at least one {rate: ...})");
@@ -301,9 +395,8 @@ class Builder {
               "demand by population group is not simulated yet "
               "(expected no group, or general)");
       }
-      if (item.contains("profile")) {
-        error(pointer + "/profile", "rate profiles are not simulated yet (expected a flat rate)");
-      }
+      if (item.contains("profile"))
+        read_demand_profile(item["profile"], pointer + "/profile", service);
       if (!item.contains("rate") || !item["rate"].is_string()) {
         complete = false;  // the schema check has reported it
         continue;
@@ -330,6 +423,7 @@ class Builder {
 
   const YamlDocument& doc_;
   Diagnostics& diagnostics_;
+  std::map<std::string, Profile> profiles_;
 };
 
 }  // namespace

@@ -40,12 +40,19 @@ struct Room {
   sim::ClosingPolicy on_close = sim::ClosingPolicy::kServeWaiting;
 };
 
+// How demand varies over the day and the week: rate x daily[slot] x weekday_factors[day].
+struct Profile {
+  std::vector<double> daily;            // n equal slots of the day (24 or 1440); empty: flat
+  std::vector<double> weekday_factors;  // 7 values, Monday first; empty: all 1
+};
+
 // One catalogue item with Poisson demand served in a room.
 struct Service {
   std::string id;
   std::string name;
-  std::size_t room = 0;        // index into Scenario::rooms
-  double rate_per_minute = 0;  // total Poisson arrival rate
+  std::size_t room = 0;            // index into Scenario::rooms
+  double rate_per_minute = 0;      // total Poisson arrival rate, before the profile's factors
+  std::optional<Profile> profile;  // none: the rate is constant
   sim::Distribution duration = sim::Distribution::exponential(1.0);
   std::optional<sim::Distribution> patience;  // none: nobody gives up
   int priority = 1;                           // 0 is served first

@@ -84,8 +84,8 @@ std::size_t first_invalid_utf8(std::string_view text) {
 }
 
 // YAML forbids C0 control characters other than tab and line breaks, and DEL. They only get
-// into a scenario by accident (a binary file, a paste from a terminal), and yaml-cpp would
-// otherwise take some of them silently as part of a value.
+// into a scenario by accident (a binary file, a paste from a terminal), and yaml-cpp accepts
+// them without a word.
 std::size_t first_control_character(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
@@ -289,9 +289,7 @@ std::string integer_range_message(std::string_view text) {
 
 std::string float_range_message(std::string_view text) {
   return fmt::format(
-      "number out of range: {} (expected a magnitude from about 2.2e-308 to "
-      "1.8e308, or 0)",
-      text);
+      "number out of range: {} (expected a magnitude from about 2.2e-308 to 1.8e308, or 0)", text);
 }
 
 // Turns the yaml-cpp node tree into JSON, recording locations and collecting every problem.

@@ -660,5 +660,49 @@ TEST(ModifiedOfferedLoad, RejectsBadInput) {
               ThrowsMessage<InvalidParameter>(HasSubstr("time t must be finite, got inf")));
 }
 
+TEST(MtMInfPiecewise, ConstantRateGivesTheOfferedLoadEverywhere) {
+  for (const double m : mt_m_inf_piecewise_periodic_mean({3.0, 3.0, 3.0}, 7.0, 0.5)) {
+    EXPECT_NEAR(m, 6.0, 1e-12);
+  }
+}
+
+TEST(MtMInfPiecewise, OnOffRateMatchesTheClosedForm) {
+  // Rate a for one piece, 0 for the next: m rises from m0 to a/mu + (m0 - a/mu) d, then decays
+  // by d, and the periodic m0 solves m0 = d (a/mu + (m0 - a/mu) d).
+  const double a = 2.0, mu = 0.25, w = 3.0, d = std::exp(-mu * w);
+  const double m0 = d * (a / mu) * (1 - d) / (1 - d * d);
+  const std::vector<double> m = mt_m_inf_piecewise_periodic_mean({a, 0.0}, w, mu);
+  ASSERT_EQ(m.size(), 2U);
+  EXPECT_NEAR(m[0], m0, 1e-12);
+  EXPECT_NEAR(m[1], a / mu + (m0 - a / mu) * d, 1e-12);
+}
+
+TEST(MtMInfPiecewise, FinePiecesConvergeToTheSinusoidFormula) {
+  // 1,440 one-minute pieces of lambda(t) = 100 (1 + 0.5 sin(omega t)) per hour, taken at each
+  // piece's midpoint: the periodic mean must match the modified offered load.
+  const double mean_rate = 100.0 / 60.0, r = 0.5, mu = 1.0 / 60.0;
+  const double omega = 2 * std::numbers::pi / 1440.0;
+  std::vector<double> rates(1440);
+  for (std::size_t k = 0; k < rates.size(); ++k) {
+    rates[k] = mean_rate * (1 + r * std::sin(omega * (static_cast<double>(k) + 0.5)));
+  }
+  const std::vector<double> m = mt_m_inf_piecewise_periodic_mean(rates, 1.0, mu);
+  for (const std::size_t minute : {0U, 360U, 720U, 1080U}) {
+    EXPECT_NEAR(m[minute],
+                mt_m_inf_sinusoid_mean(mean_rate, r, omega, mu, static_cast<double>(minute)),
+                1e-3)
+        << "minute " << minute;
+  }
+}
+
+TEST(MtMInfPiecewise, RejectsBadInput) {
+  EXPECT_THAT([] { mt_m_inf_piecewise_periodic_mean({}, 1.0, 1.0); },
+              ThrowsMessage<InvalidParameter>(HasSubstr("at least one piece")));
+  EXPECT_THAT([] { mt_m_inf_piecewise_periodic_mean({1.0, -1.0}, 1.0, 1.0); },
+              ThrowsMessage<InvalidParameter>(HasSubstr("must be >= 0")));
+  EXPECT_THAT([] { mt_m_inf_piecewise_periodic_mean({1.0}, 0.0, 1.0); },
+              ThrowsMessage<InvalidParameter>(HasSubstr("piece length")));
+}
+
 }  // namespace
 }  // namespace circlesim::analysis
