@@ -275,6 +275,21 @@ std::string room_summary_table(const scenario::Scenario& scenario,
         interval([&](const ReplicationMeasures& m) { return m.rooms[r].utilisation; }),
         interval([&](const ReplicationMeasures& m) { return m.rooms[r].mean_in_queue; }));
   }
+  // Who is in each room at each hour of the day (means over days and replications): the
+  // occupancy profile staffing plans work against.
+  out += fmt::format("\n{:<40} {}\n", "present at the hour (mean)",
+                     "00h    03h    06h    09h    12h    15h    18h    21h");
+  for (std::size_t r = 0; r < scenario.rooms.size(); ++r) {
+    std::string hours;
+    for (std::size_t h = 0; h < 24; h += 3) {
+      double sum = 0;
+      for (const ReplicationMeasures& m : replications) sum += m.rooms[r].present_by_hour[h];
+      hours += fmt::format("{:<7.3g}", sum / static_cast<double>(replications.size()));
+    }
+    while (!hours.empty() && hours.back() == ' ') hours.pop_back();
+    out += fmt::format("{:<40} {}\n", scenario.rooms[r].facility_id + "/" + scenario.rooms[r].type,
+                       hours);
+  }
   return out;
 }
 
