@@ -14,21 +14,13 @@ using nlohmann::json;
 constexpr std::size_t kMaxExtendsDepth = 32;
 constexpr std::size_t kMaxSweepRuns = 10'000;
 
-std::string escape_token(const std::string& key) {
-  std::string out;
-  for (const char c : key) {
-    out += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
-  }
-  return out;
-}
-
 // Copies the locations of `value` (at `from` in `source`) and of everything below it to `to`.
 void copy_locations(const json& value, const SourceMap& source, const std::string& from,
                     SourceMap& target, const std::string& to) {
   target.set(to, source.find(from));
   if (value.is_object()) {
     for (const auto& [key, child] : value.items()) {
-      const std::string token = "/" + escape_token(key);
+      const std::string token = "/" + escape_pointer_token(key);
       target.set_key(to + token, source.find_key(from + token));
       copy_locations(child, source, from + token, target, to + token);
     }
@@ -53,7 +45,7 @@ void merge_value(json& target, SourceMap& target_map, const std::string& target_
                  const std::string& overlay_pointer) {
   if (target.is_object() && overlay.is_object()) {
     for (const auto& [key, child] : overlay.items()) {
-      const std::string token = "/" + escape_token(key);
+      const std::string token = "/" + escape_pointer_token(key);
       if (target.contains(key)) {
         merge_value(target[key], target_map, target_pointer + token, child, overlay_map,
                     overlay_pointer + token);
@@ -135,19 +127,6 @@ std::optional<YamlDocument> load_chain(const std::filesystem::path& path,
   return base;
 }
 
-// Splits "a.b.0.c" into its tokens.
-std::vector<std::string> split_path(const std::string& key_path) {
-  std::vector<std::string> tokens;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t dot = key_path.find('.', start);
-    tokens.push_back(
-        key_path.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
-    if (dot == std::string::npos) return tokens;
-    start = dot + 1;
-  }
-}
-
 std::string describe(const json& value) {
   return value.is_string() ? value.get<std::string>() : value.dump();
 }
@@ -168,7 +147,7 @@ bool set_key_path(YamlDocument& document, const std::string& key_path, const jso
                   const SourceLocation& where, Diagnostics& diagnostics) {
   json* node = &document.value;
   std::string pointer;
-  for (const std::string& token : split_path(key_path)) {
+  for (const std::string& token : split_key_path(key_path)) {
     if (token.empty()) {
       diagnostics.add(where, key_path, "empty step in the key path (expected e.g. run.horizon)");
       return false;
@@ -198,7 +177,7 @@ bool set_key_path(YamlDocument& document, const std::string& key_path, const jso
     } else if (node->is_object() || node->is_null()) {
       if (node->is_null()) *node = json::object();
       node = &(*node)[token];
-      pointer += "/" + escape_token(token);
+      pointer += "/" + escape_pointer_token(token);
     } else {
       diagnostics.add(where, key_path,
                       fmt::format("'{}' cannot be set: its parent is a single value, not a "
@@ -266,7 +245,8 @@ std::vector<ComposedRun> expand_runs(const YamlDocument& document, const std::st
   for (const auto& [name, overrides] : variants.items()) {
     if (!all_variants && name != variant) continue;
     ComposedRun run{"variant " + name, base};
-    merge_into(run.document, overrides, document.locations, "/variants/" + escape_token(name));
+    merge_into(run.document, overrides, document.locations,
+               "/variants/" + escape_pointer_token(name));
     chosen.push_back(std::move(run));
   }
 
@@ -300,7 +280,7 @@ std::vector<ComposedRun> expand_runs(const YamlDocument& document, const std::st
       for (std::size_t a = 0; a < axes.size(); ++a) {
         const json& value = (*axes[a].second)[indices[a]];
         const std::string pointer =
-            "/sweep/" + escape_token(axes[a].first) + "/" + std::to_string(indices[a]);
+            "/sweep/" + escape_pointer_token(axes[a].first) + "/" + std::to_string(indices[a]);
         ok = set_key_path(run.document, axes[a].first, value, document.locations.find(pointer),
                           diagnostics) &&
              ok;

@@ -7,6 +7,7 @@
 
 #include "models/scenario/composition.hpp"
 #include "models/scenario/schema_check.hpp"
+#include "models/scenario/semantic_checks.hpp"
 #include "models/scenario/units.hpp"
 #include "models/scenario/yaml_document.hpp"
 #include "sim/error.hpp"
@@ -446,6 +447,7 @@ std::optional<std::vector<ScenarioRun>> load_scenario_runs(const std::string& pa
     }
     YamlDocument* document = &run.document;
     if (runs_differ) check_against_schema(*document, diagnostics);
+    check_semantics(*document, diagnostics);
     std::optional<Scenario> scenario = Builder(*document, diagnostics).build();
     if (scenario) runs.push_back({run.label, std::move(*scenario)});
   }

@@ -115,20 +115,6 @@ void collect_alternatives(const json& node, const json& value, Alternatives& out
   }
 }
 
-std::string escape_pointer_token(const std::string& key) {
-  std::string out;
-  for (const char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 class SchemaWalker {
  public:
   SchemaWalker(const YamlDocument& document, Diagnostics& diagnostics)

@@ -250,15 +250,7 @@ Parsed parse_core_float(std::string_view s, double& out) {
 // ---------------------------------------------------------------------------------------------
 
 void append_escaped(std::string& pointer, std::string_view key) {
-  for (const char c : key) {
-    if (c == '~') {
-      pointer += "~0";
-    } else if (c == '/') {
-      pointer += "~1";
-    } else {
-      pointer += c;
-    }
-  }
+  pointer += escape_pointer_token(key);
 }
 
 std::string display_tag(const std::string& tag) {
@@ -831,6 +823,32 @@ std::optional<YamlDocument> load_yaml_file(const std::string& path, Diagnostics&
     diagnostics.add({path, 0, 0}, "", fmt::format("cannot read: {}", e.what()));
   }
   return std::nullopt;
+}
+
+std::string escape_pointer_token(std::string_view key) {
+  std::string out;
+  for (const char c : key) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> split_key_path(const std::string& key_path) {
+  std::vector<std::string> tokens;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t dot = key_path.find('.', start);
+    tokens.push_back(
+        key_path.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+    if (dot == std::string::npos) return tokens;
+    start = dot + 1;
+  }
 }
 
 }  // namespace circlesim::scenario

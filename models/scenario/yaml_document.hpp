@@ -10,6 +10,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "models/scenario/diagnostics.hpp"
 
@@ -51,5 +52,9 @@ std::optional<YamlDocument> load_yaml_text(std::string_view text, const std::str
 
 // "/services/2/duration" -> "services.2.duration" (JSON-pointer unescaping of ~0 ~1 too).
 std::string pointer_to_key_path(const std::string& pointer);
+// One key as a JSON-pointer token: "~" -> "~0", "/" -> "~1".
+std::string escape_pointer_token(std::string_view key);
+// "run.trace.level" -> {"run", "trace", "level"} (empty steps are kept, for callers to report).
+std::vector<std::string> split_key_path(const std::string& key_path);
 
 }  // namespace circlesim::scenario

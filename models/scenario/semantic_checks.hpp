@@ -1,0 +1,23 @@
+// Checks of a scenario that need the whole document rather than one value at a time: ids that must
+// be unique, references between parts (rooms, groups, profiles, communities, services), shares
+// that must fit together, schedules that must make sense within a day, calendar dates, and
+// numbers too large to be meant. JSON Schema cannot express these, so they run after the schema
+// check, on the same document, with messages of the same form.
+#pragma once
+
+#include "models/scenario/diagnostics.hpp"
+#include "models/scenario/yaml_document.hpp"
+
+namespace circlesim::scenario {
+
+// Checks that need the whole document: references, uniqueness, shares, schedules. Runs on a
+// document that may have schema problems too: values of the wrong type, and strings that do not
+// match the schema's patterns (clock times, dates, quantities), are skipped silently because the
+// schema check reports them; never throws. Each problem is reported at the offending value (or
+// key, for a mapping key that names something unknown).
+//
+// `sweep` keys are checked too, but only in a document that still has its sweep (as written,
+// before composition expands it into runs).
+void check_semantics(const YamlDocument& document, Diagnostics& diagnostics);
+
+}  // namespace circlesim::scenario
