@@ -31,11 +31,22 @@ void write_atomically(const std::filesystem::path& dir, const std::string& name,
   std::filesystem::rename(temporary, target);
 }
 
+// A scenario file that is not there is missing input (66), not an invalid scenario (65).
+bool report_if_missing(const std::string& file) {
+  std::error_code error;
+  if (std::filesystem::exists(file, error)) return false;
+  fmt::print(stderr, "{}: cannot open: no such file\n", file);
+  return true;
+}
 }  // namespace
 
 int run_validate(const std::vector<std::string>& files) {
   int status = 0;
   for (const std::string& file : files) {
+    if (report_if_missing(file)) {
+      status = kExitMissingInput;
+      continue;
+    }
     scenario::Diagnostics diagnostics;
     scenario::LoadOptions options;
     options.all_variants = true;  // a variant that does not validate is a broken file too
@@ -46,7 +57,7 @@ int run_validate(const std::vector<std::string>& files) {
       fmt::print(stderr, "{}", diagnostics.to_string());
       fmt::print(stderr, "{}: {} problem{}\n", file, diagnostics.size(),
                  diagnostics.size() == 1 ? "" : "s");
-      status = kExitBadScenario;
+      if (status == 0) status = kExitBadScenario;
     }
   }
   return status;
@@ -58,6 +69,7 @@ int run_schema() {
 }
 
 int run_scenario(const RunOptions& options) {
+  if (report_if_missing(options.file)) return kExitMissingInput;
   scenario::LoadOptions load;
   load.overrides = options.overrides;
   load.variant = options.variant;

@@ -8,6 +8,7 @@ namespace circlesim::app {
 
 // Exit code for a scenario with problems (sysexits EX_DATAERR; DESIGN.md section 7).
 inline constexpr int kExitBadScenario = 65;
+inline constexpr int kExitMissingInput = 66;
 
 struct RunOptions {
   std::string file;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -62,6 +63,15 @@ class Builder {
     }
   }
 
+  // Whether a problem has been reported at `pointer` or below it.
+  bool reported_under(const std::string& pointer) const {
+    const std::string path = pointer_to_key_path(pointer);
+    return std::any_of(diagnostics_.items().begin(), diagnostics_.items().end(),
+                       [&](const Diagnostic& d) {
+                         return d.key_path == path || d.key_path.rfind(path + ".", 0) == 0;
+                       });
+  }
+
   void error(const std::string& pointer, const std::string& message) {
     diagnostics_.add(doc_.locations.find(pointer), pointer_to_key_path(pointer), message);
   }
@@ -87,7 +97,7 @@ class Builder {
   std::optional<double> quantity(const std::string& pointer, QuantityKind kind) const {
     if (!has(pointer) || !at(pointer).is_string()) return std::nullopt;
     const QuantityResult result = parse_quantity(at(pointer).get<std::string>(), kind);
-    if (!result.quantity) return std::nullopt;
+    if (!result.quantity || result.quantity->value < 0) return std::nullopt;
     return result.quantity->value;
   }
 
@@ -106,6 +116,7 @@ class Builder {
     if (has("/run/replications")) run.replications = at("/run/replications").get<int>();
     if (has("/run/confidence")) run.confidence = at("/run/confidence").get<double>();
     if (has("/run/start/date")) run.start_date = at("/run/start/date").get<std::string>();
+    run.start_weekday = weekday_of_date(run.start_date).value_or(0);  // the date decides
     if (has("/run/start/weekday")) {
       static const char* const kWeekdays[] = {"monday", "tuesday",  "wednesday", "thursday",
                                               "friday", "saturday", "sunday"};
@@ -127,13 +138,9 @@ class Builder {
   void read_rooms(Scenario& scenario) {
     if (!has("/facilities/community_centres")) return;
     const json& centres = at("/facilities/community_centres");
-    std::set<std::string> facility_ids;
     for (std::size_t f = 0; f < centres.size(); ++f) {
       const std::string base = fmt::format("/facilities/community_centres/{}", f);
       const std::string id = centres[f].value("id", "");
-      if (!facility_ids.insert(id).second) {
-        error(base + "/id", fmt::format("duplicate facility id '{}'", id));
-      }
       for (const char* part : {"opening_hours", "community", "location"}) {
         if (centres[f].contains(part)) {
           error(base + "/" + part, fmt::format("{} is part of the scenario language but not "
@@ -142,7 +149,6 @@ class Builder {
         }
       }
       if (!centres[f].contains("rooms")) continue;
-      std::set<std::string> types;
       const json& rooms = centres[f]["rooms"];
       for (std::size_t r = 0; r < rooms.size(); ++r) {
         const std::string pointer = fmt::format("{}/rooms/{}", base, r);
@@ -150,18 +156,18 @@ class Builder {
         Room room;
         room.facility_id = id;
         room.type = spec.value("type", "");
-        if (!types.insert(room.type).second) {
-          error(pointer + "/type",
-                fmt::format("facility '{}' lists room '{}' twice", id, room.type));
-        }
         if (spec.contains("staffing")) {
           error(pointer + "/staffing",
                 "staffing schedules are part of the scenario language but not simulated yet; "
                 "give a constant 'staff' count");
         }
-        room.staff = spec.value("staff", 1);
-        if (room.staff < 1)
-          error(pointer + "/staff", "a room needs at least one staff member to run");
+        // A staff count of the wrong type has been reported by the schema check.
+        if (spec.contains("staff") && spec["staff"].is_number_integer()) {
+          room.staff = spec["staff"].get<int>();
+          if (room.staff < 1) {
+            error(pointer + "/staff", "a room needs at least one staff member to run");
+          }
+        }
         if (spec.contains("waiting_room") && spec["waiting_room"].is_number_integer()) {
           room.waiting_room = spec["waiting_room"].get<std::size_t>();
         }
@@ -214,7 +220,8 @@ class Builder {
         made = sim::Distribution::empirical(values, spec.value("weights", std::vector<double>{}));
       }
     } catch (const sim::InvalidParameter& e) {
-      if (complete) error(pointer, e.what());  // else a parameter's own problem explains it
+      // A parameter's own problem (missing, malformed, or out of the schema's range) explains it.
+      if (complete && !reported_under(pointer)) error(pointer, e.what());
     }
     return complete ? made : std::nullopt;
   }
@@ -226,16 +233,12 @@ class Builder {
       return;
     }
     const json& services = at("/services");
-    std::set<std::string> ids;
     for (std::size_t s = 0; s < services.size(); ++s) {
       const std::string base = fmt::format("/services/{}", s);
       const json& spec = services[s];
       Service service;
       service.id = spec.value("id", "");
       service.name = spec.value("name", service.id);
-      if (!ids.insert(service.id).second) {
-        error(base + "/id", fmt::format("duplicate service id '{}'", service.id));
-      }
       for (const char* part : {"eligible", "escalation", "travel"}) {
         if (spec.contains(part)) {
           error(base + "/" + part, fmt::format("{} is part of the scenario language but not "
@@ -273,26 +276,21 @@ class Builder {
                     Service& service) {
     const std::string type = spec.value("room", "");
     std::vector<std::size_t> matches;
-    std::vector<std::string> types;
     for (std::size_t r = 0; r < scenario.rooms.size(); ++r) {
       if (scenario.rooms[r].type == type) matches.push_back(r);
-      types.push_back(scenario.rooms[r].type);
     }
     if (matches.size() == 1) {
       service.room = matches.front();
       return;
     }
-    if (matches.empty()) {
-      const std::string suggestion = closest_name(type, types);
-      error(base + "/room",
-            fmt::format("no facility has a room '{}'{} (expected one of: {})", type,
-                        suggestion.empty() ? "" : fmt::format("; did you mean '{}'?", suggestion),
-                        fmt::join(types, ", ")));
-    } else {
+    // No match, or one facility listing the type twice: the semantic checks report those.
+    std::set<std::string> facilities;
+    for (const std::size_t r : matches) facilities.insert(scenario.rooms[r].facility_id);
+    if (facilities.size() > 1) {
       error(base + "/room",
             fmt::format("{} facilities have a room '{}': choosing among them needs the "
                         "facility-choice policy, which is not simulated yet",
-                        matches.size(), type));
+                        facilities.size(), type));
     }
   }
 
@@ -437,6 +435,7 @@ std::optional<std::vector<ScenarioRun>> load_scenario_runs(const std::string& pa
   // The file as written (variants and sweep included) against the schema, then every run that
   // differs from it (a plain file is checked once: on a city-sized file that halves the time).
   check_against_schema(*composed, diagnostics);
+  check_semantics(*composed, diagnostics);  // the sweep's keys are checked here, before expansion
   const bool runs_differ = composed->value.contains("variants") ||
                            composed->value.contains("sweep") || !options.overrides.empty();
   std::vector<ScenarioRun> runs;

@@ -115,6 +115,17 @@ void collect_alternatives(const json& node, const json& value, Alternatives& out
   }
 }
 
+// Whether a schema says anything about a value beyond documenting it (the branches of an
+// if-then often only re-describe a property the base schema defines).
+bool constrains(const json& schema) {
+  for (const auto& [key, unused] : schema.items()) {
+    if (key != "description" && key != "default" && key != "examples" && key != "title") {
+      return true;
+    }
+  }
+  return false;
+}
+
 class SchemaWalker {
  public:
   SchemaWalker(const YamlDocument& document, Diagnostics& diagnostics)
@@ -152,16 +163,6 @@ class SchemaWalker {
 
   static bool lists(const json& schema, const std::string& key) {
     return schema.contains("properties") && schema["properties"].contains(key);
-  }
-  // Whether a schema says anything about a value beyond documenting it (the branches of an
-  // if-then often only re-describe a property the base schema defines).
-  static bool constrains(const json& schema) {
-    for (const auto& [key, unused] : schema.items()) {
-      if (key != "description" && key != "default" && key != "examples" && key != "title") {
-        return true;
-      }
-    }
-    return false;
   }
   static bool closed(const json& schema) {
     return schema.contains("additionalProperties") && schema["additionalProperties"].is_boolean() &&
@@ -221,8 +222,10 @@ class SchemaWalker {
     std::string error;
     if (value.is_string()) {
       const QuantityResult result = parse_quantity(value.get<std::string>(), kind);
-      if (result.quantity) return;
-      error = result.error;
+      if (result.quantity && result.quantity->value >= 0) return;
+      error = result.quantity ? fmt::format("a {} cannot be negative, got {}",
+                                            quantity_kind_name(kind), value.get<std::string>())
+                              : result.error;
     } else if (value.is_number()) {
       error = fmt::format("a {} needs a unit, got {} (expected e.g. {})", quantity_kind_name(kind),
                           value.dump(), quantity_example(kind));
@@ -264,39 +267,55 @@ bool is_wrapper_message(const std::string& description) {
       "Failed to validate against additional properties",
       "Failed to validate against additional items",
       "Failed to validate against \"then\"",
-      "Failed to validate against \"else\"",
-      "Failed to match against any enum values"};
+      "Failed to validate against \"else\""};
   return std::any_of(std::begin(kWrappers), std::end(kWrappers),
                      [&](const char* prefix) { return description.rfind(prefix, 0) == 0; });
 }
 
 // The schema node describing the value at `pointer` (first match through combinators).
-const json* schema_at(const std::string& pointer) {
+const json* schema_at(const std::string& pointer, const json& document) {
+  static const json kNothing;
   const json* node = &resolve(schema_json());
+  const json* value = &document;  // the value at the current step, or kNothing past the end
   std::size_t position = 0;
   while (position < pointer.size()) {
     const std::size_t next = pointer.find('/', position + 1);
     const std::string token = pointer.substr(
         position + 1, next == std::string::npos ? std::string::npos : next - position - 1);
     position = next == std::string::npos ? pointer.size() : next;
+    // The value decides which if-then branch applies (a distribution's `dist`).
     Alternatives found;
-    collect_alternatives(*node, json(), found);
+    collect_alternatives(*node, *value, found);
     std::vector<const json*> alternatives = found.all;
     alternatives.insert(alternatives.end(), found.any.begin(), found.any.end());
+    // The most specific schema that constrains the child: a branch comes after its base.
     const json* child = nullptr;
+    for (auto it = alternatives.rbegin(); it != alternatives.rend() && child == nullptr; ++it) {
+      const json& alternative = **it;
+      if (alternative.contains("properties") && alternative["properties"].contains(token) &&
+          constrains(alternative["properties"][token])) {
+        child = &alternative["properties"][token];
+      }
+    }
     for (const json* alternative : alternatives) {
-      if (alternative->contains("properties") && (*alternative)["properties"].contains(token)) {
-        child = &(*alternative)["properties"][token];
-      } else if (alternative->contains("items")) {
+      if (child != nullptr) break;
+      if (alternative->contains("items")) {
         child = &(*alternative)["items"];
       } else if (alternative->contains("additionalProperties") &&
                  (*alternative)["additionalProperties"].is_object()) {
         child = &(*alternative)["additionalProperties"];
       }
-      if (child != nullptr) break;
     }
     if (child == nullptr) return nullptr;
     node = &resolve(*child);
+    if (value->is_object() && value->contains(token)) {
+      value = &(*value)[token];
+    } else if (value->is_array() && token.find_first_not_of("0123456789") == std::string::npos &&
+               !token.empty() && std::stoul(token) < value->size()) {
+      value = &(*value)[std::stoul(token)];
+    } else {
+      value = &kNothing;
+    }
   }
   return node;
 }
@@ -321,7 +340,17 @@ std::string describe_expected(const json& schema) {
   if (schema.contains("exclusiveMaximum")) {
     parts.push_back(fmt::format("< {}", schema["exclusiveMaximum"].dump()));
   }
-  if (schema.contains("pattern")) {
+  if (schema.contains("minItems")) {
+    parts.push_back(fmt::format("at least {} item(s)", schema["minItems"].dump()));
+  }
+  // A pattern is for machines; its examples say the same to people.
+  if (schema.contains("examples") && schema["examples"].is_array()) {
+    std::vector<std::string> examples;
+    for (const json& example : schema["examples"]) {
+      examples.push_back(example.is_string() ? example.get<std::string>() : example.dump());
+    }
+    parts.push_back(fmt::format("such as {}", fmt::join(examples, ", ")));
+  } else if (schema.contains("pattern")) {
     parts.push_back(fmt::format("matching {}", schema["pattern"].get<std::string>()));
   }
   return fmt::format("{}", fmt::join(parts, ", "));
@@ -429,7 +458,8 @@ void check_against_schema(const YamlDocument& document, Diagnostics& diagnostics
     const std::string message =
         description.rfind("unknown key", 0) == 0
             ? description
-            : friendly_message(description, schema_at(pointer), required ? nullptr : value);
+            : friendly_message(description, schema_at(pointer, document.value),
+                               required ? nullptr : value);
     if (!seen.insert(pointer + "\n" + message).second) continue;
     diagnostics.add(document.locations.find(pointer), pointer_to_key_path(pointer), message);
   }

@@ -1396,4 +1396,10 @@ void check_semantics(const YamlDocument& document, Diagnostics& diagnostics) {
   }
 }
 
+std::optional<int> weekday_of_date(std::string_view date) {
+  const std::optional<Date> parts = date_parts(date);
+  if (!parts || parts->day > days_in_month(*parts)) return std::nullopt;
+  return static_cast<int>(weekday_index(*parts));
+}
+
 }  // namespace circlesim::scenario

@@ -5,6 +5,9 @@
 // check, on the same document, with messages of the same form.
 #pragma once
 
+#include <optional>
+#include <string_view>
+
 #include "models/scenario/diagnostics.hpp"
 #include "models/scenario/yaml_document.hpp"
 
@@ -18,6 +21,9 @@ namespace circlesim::scenario {
 //
 // `sweep` keys are checked too, but only in a document that still has its sweep (as written,
 // before composition expands it into runs).
+// The day of the week of a YYYY-MM-DD date, 0 = Monday; nothing for text that is not a real date.
+std::optional<int> weekday_of_date(std::string_view date);
+
 void check_semantics(const YamlDocument& document, Diagnostics& diagnostics);
 
 }  // namespace circlesim::scenario

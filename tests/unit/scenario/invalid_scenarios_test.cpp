@@ -63,7 +63,7 @@ const InvalidCase kCases[] = {
     {"missing-unit-rate.yaml", 16, "a rate needs a unit, got 4", "services.0.demand.0.rate"},
     {"unknown-unit.yaml", 16, "unknown rate unit '/fortnight'", "services.0.demand.0.rate"},
     {"wrong-kind-unit.yaml", 4, "5km is a distance; expected a duration", "run.horizon"},
-    {"negative-duration.yaml", 17, "exponential: mean must be > 0", "services.0.duration"},
+    {"negative-duration.yaml", 17, "a duration cannot be negative, got -5min", "services.0.duration.mean"},
     {"zero-replications.yaml", 5, "got 0 (expected integer, >= 1", "run.replications"},
     // References and ids.
     {"dangling-service-room.yaml", 14,
@@ -88,9 +88,9 @@ const InvalidCase kCases[] = {
      "no street office has a room 'legal_aide'; did you mean 'legal_aid'?",
      "services.0.escalation.room"},
     {"sweep-unknown-key.yaml", 19, "unknown key 'seeds'; did you mean 'seed'?", "run.seeds"},
-    {"empty-sweep-values.yaml", 19, "got [] (expected array)", "sweep.run.seed"},
+    {"empty-sweep-values.yaml", 19, "got [] (expected array, at least 1 item(s))", "sweep.run.seed"},
     // Shares.
-    {"share-above-one.yaml", 8, "got 1.5 (expected number, >= 0, <= 1)",
+    {"share-above-one.yaml", 8, "got 1.5 (expected number, >= 0, <= 1",
      "population.groups.0.share"},
     {"subset-share-above-parent.yaml", 10,
      "share 0.3 of group 'elderly_80_plus' is larger than the share 0.2 of 'elderly_60_plus'",
@@ -138,9 +138,9 @@ const InvalidCase kCases[] = {
      "services.0.duration.cv"},
     // The schema check reports a value outside an enum only as valijson words it (see the
     // report that came with this test): the line and the key are right, the text is not helpful.
-    {"distribution-unknown-kind.yaml", 17, "enum", "services.0.duration.dist"},
-    {"hyperexponential-low-cv.yaml", 17, "hyperexponential: cv must be > 1, got 0.8",
-     "services.0.duration"},
+    {"distribution-unknown-kind.yaml", 17, "got \"poisson\" (expected one of: deterministic, exponential", "services.0.duration.dist"},
+    {"hyperexponential-low-cv.yaml", 17, "got 0.8 (expected > 1)",
+     "services.0.duration.cv"},
     {"erlang-zero-phases.yaml", 17, "got 0 (expected integer, >= 1)", "services.0.duration.k"},
     // Parts of the language that the model does not simulate yet.
     {"not-simulated-city.yaml", 6, "not simulated yet; remove it to run this scenario", "city"},

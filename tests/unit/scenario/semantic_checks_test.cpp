@@ -323,7 +323,7 @@ TEST(SemanticChecks, AShareAboveOneIsLeftToTheSchema) {
       "       shares_by: {district: {d_1: 2}}}\n");
   Diagnostics schema;
   check_against_schema(document, schema);
-  EXPECT_REPORTS(schema, 4, "population.groups.0.share", "got 1.5 (expected number, >= 0, <= 1)");
+  EXPECT_REPORTS(schema, 4, "population.groups.0.share", "got 1.5 (expected number, >= 0, <= 1");
   Diagnostics diagnostics;
   check_semantics(document, diagnostics);
   // Not "0.9 is larger than 1.5" nor anything else about the shares: only the missing city.
