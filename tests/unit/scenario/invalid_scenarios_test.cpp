@@ -30,6 +30,9 @@ struct InvalidCase {
   int line;              // 1-based; 0 when the problem has no line (a file that cannot be read)
   const char* message;   // a substring of the expected message
   const char* key_path;  // the diagnostic's key path; "" to leave it unchecked
+  // The file the problem is in, relative to tests/data/invalid, when it is not `file` itself
+  // (a base reached through extends).
+  const char* in_file = nullptr;
 };
 
 void PrintTo(const InvalidCase& c, std::ostream* out) { *out << c.file; }
@@ -46,6 +49,10 @@ const InvalidCase kCases[] = {
     {"yaml-custom-tag.yaml", 3, "unsupported tag '!custom'", "run.name"},
     {"yaml-duplicate-key.yaml", 5, "duplicate key 'horizon' (first at line 4)", "run.horizon"},
     {"empty-file.yaml", 1, "the file has no content", ""},
+    // Composition: extends cycles, and a base file with a problem (reported in the base).
+    {"extends-cycle-a.yaml", 4, "extends forms a cycle: extends-cycle-a.yaml -> extends-cycle-b.yaml -> extends-cycle-a.yaml", "extends", "extends-cycle-b.yaml"},
+    {"extends-cycle-b.yaml", 2, "extends forms a cycle: extends-cycle-b.yaml -> extends-cycle-a.yaml -> extends-cycle-b.yaml", "extends", "extends-cycle-a.yaml"},
+    {"extends-base-invalid.yaml", 5, "unknown key 'replicatons'; did you mean 'replications'?", "run.replicatons", "../yaml/extends-base-with-typo.yaml"},
     {"non-utf8.yaml", 3, "invalid UTF-8 byte 0xFF (expected UTF-8 text)", ""},
     {"does-not-exist.yaml", 0, "cannot open: no such file", ""},
     {"directory.yaml", 0, "is a directory, expected a YAML file", ""},
@@ -161,19 +168,27 @@ TEST_P(InvalidScenario, IsRefusedWithTheExpectedMessageAtTheExpectedLine) {
   EXPECT_FALSE(scenario.has_value()) << c.file << " was accepted";
   ASSERT_FALSE(diagnostics.empty()) << c.file;
 
+  const std::string expected_file =
+      c.in_file == nullptr ? path : (invalid_dir() / c.in_file).lexically_normal().string();
   const auto matches = [&](const Diagnostic& d) {
     return d.where.line == c.line && d.message.find(c.message) != std::string::npos &&
-           (std::string_view(c.key_path).empty() || d.key_path == c.key_path);
+           (std::string_view(c.key_path).empty() || d.key_path == c.key_path) &&
+           std::filesystem::path(d.where.file).lexically_normal().string() == expected_file;
   };
   const auto& items = diagnostics.items();
   EXPECT_TRUE(std::any_of(items.begin(), items.end(), matches))
       << "expected at line " << c.line << (*c.key_path != '\0' ? " key " : "") << c.key_path << ": "
       << c.message << "\ngot:\n"
       << describe(diagnostics);
-  // Every problem names the file it is in, first, as editors and compilers do.
+  // Every problem names the file it is in, first, as editors and compilers do: this file, or
+  // for a problem in a base it extends, the base.
   for (const Diagnostic& d : items) {
-    EXPECT_THAT(format_diagnostic(d), testing::StartsWith(path + (d.where.line > 0 ? ":" : ": ")))
+    const std::string named = c.in_file == nullptr ? path : d.where.file;
+    EXPECT_THAT(format_diagnostic(d), testing::StartsWith(named + (d.where.line > 0 ? ":" : ": ")))
         << describe(diagnostics);
+    if (c.in_file != nullptr) {
+      EXPECT_TRUE(std::filesystem::exists(d.where.file)) << d.where.file;
+    }
   }
 }
 
