@@ -689,8 +689,7 @@ TEST(MtMInfPiecewise, FinePiecesConvergeToTheSinusoidFormula) {
   const std::vector<double> m = mt_m_inf_piecewise_periodic_mean(rates, 1.0, mu);
   for (const std::size_t minute : {0U, 360U, 720U, 1080U}) {
     EXPECT_NEAR(m[minute],
-                mt_m_inf_sinusoid_mean(mean_rate, r, omega, mu, static_cast<double>(minute)),
-                1e-3)
+                mt_m_inf_sinusoid_mean(mean_rate, r, omega, mu, static_cast<double>(minute)), 1e-3)
         << "minute " << minute;
   }
 }
@@ -698,8 +697,11 @@ TEST(MtMInfPiecewise, FinePiecesConvergeToTheSinusoidFormula) {
 TEST(MtMInfPiecewise, RejectsBadInput) {
   EXPECT_THAT([] { mt_m_inf_piecewise_periodic_mean({}, 1.0, 1.0); },
               ThrowsMessage<InvalidParameter>(HasSubstr("at least one piece")));
-  EXPECT_THAT([] { mt_m_inf_piecewise_periodic_mean({1.0, -1.0}, 1.0, 1.0); },
-              ThrowsMessage<InvalidParameter>(HasSubstr("must be >= 0")));
+  EXPECT_THAT(
+      [] {
+        mt_m_inf_piecewise_periodic_mean({1.0, -1.0}, 1.0, 1.0);
+      },
+      ThrowsMessage<InvalidParameter>(HasSubstr("must be >= 0")));
   EXPECT_THAT([] { mt_m_inf_piecewise_periodic_mean({1.0}, 0.0, 1.0); },
               ThrowsMessage<InvalidParameter>(HasSubstr("piece length")));
 }
