@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "models/scenario/embedded_schema.hpp"
+#include "models/scenario/yaml_document.hpp"
 
 #include "models/scenario/valijson.hpp"
 
@@ -40,20 +41,6 @@ const std::set<std::string>& free_objects() {
       "/properties/variants/additionalProperties",
   };
   return pointers;
-}
-
-std::string escape_pointer_token(const std::string& key) {
-  std::string out;
-  for (const char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
 }
 
 // An annotation (default or example) found in the schema, to be checked against its subschema.
