@@ -41,7 +41,7 @@ void EventCalendar::to_sorted() {
   radix_mode_ = false;
   sorted_.clear();
   for (std::vector<Node>& bucket : buckets_) {
-    sorted_.insert(sorted_.end(), bucket.begin(), bucket.end());
+    for (const Node& node : bucket) sorted_.push_back(node);
     bucket.clear();
   }
   occupied_ = 0;
@@ -127,6 +127,16 @@ bool EventCalendar::refill_bucket_zero(std::uint64_t end_key) {
   }
 }
 
+void EventCalendar::drop_dead(SmallNodes& nodes) {
+  const auto kept = std::remove_if(nodes.begin(), nodes.end(), [this](const Node& node) {
+    if (!is_dead(node)) return false;
+    release_slot(node.slot);
+    --dead_;
+    return true;
+  });
+  nodes.erase_from(kept);
+}
+
 void EventCalendar::drop_dead(std::vector<Node>& nodes) {
   const auto kept = std::remove_if(nodes.begin(), nodes.end(), [this](const Node& node) {
     if (!is_dead(node)) return false;
@@ -185,7 +195,8 @@ Event EventCalendar::pop() {
 
 Time EventCalendar::next_time() const {
   if (!radix_mode_) {
-    for (auto node = sorted_.rbegin(); node != sorted_.rend(); ++node) {
+    for (const Node* node = sorted_.end(); node != sorted_.begin();) {
+      --node;
       if (!is_dead(*node)) return std::bit_cast<Time>(node->key);
     }
     return kNever;
@@ -243,7 +254,6 @@ void EventCalendar::compact() {
 }
 
 void EventCalendar::reserve(std::size_t events) {
-  sorted_.reserve(std::max(events, kRadixAbove) + 1);
   // Any bucket may briefly hold every pending event, so each gets room for all of them.
   if (events > kSortedBelow) {
     for (std::vector<Node>& bucket : buckets_) bucket.reserve(events);

@@ -31,6 +31,10 @@
 #include <limits>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "sim/time.hpp"
 
 namespace circlesim::sim {
@@ -132,13 +136,36 @@ class EventCalendar {
   static constexpr std::size_t kSortedBelow = 12;
 
   static bool before(const Node& a, const Node& b) {
-    return a.key != b.key ? a.key < b.key : a.order < b.order;
+    // Bitwise, not short-circuit: no branch on whether the times tie.
+    return (a.key < b.key) | ((a.key == b.key) & (a.order < b.order));
   }
+  // The small mode's storage: a fixed array inside the calendar, so that a push or pop touches
+  // no heap pointer and never checks capacity.
+  class SmallNodes {
+   public:
+    [[nodiscard]] std::size_t size() const { return size_; }
+    [[nodiscard]] bool empty() const { return size_ == 0; }
+    Node* data() { return nodes_.data(); }
+    Node* begin() { return nodes_.data(); }
+    Node* end() { return nodes_.data() + size_; }
+    [[nodiscard]] const Node* begin() const { return nodes_.data(); }
+    [[nodiscard]] const Node* end() const { return nodes_.data() + size_; }
+    const Node& back() const { return nodes_[size_ - 1]; }
+    void pop_back() { --size_; }
+    void grow() { ++size_; }
+    void clear() { size_ = 0; }
+    void push_back(const Node& node) { nodes_[size_++] = node; }
+    void erase_from(Node* first) { size_ = static_cast<std::size_t>(first - nodes_.data()); }
+
+   private:
+    std::array<Node, kRadixAbove + 1> nodes_{};
+    std::size_t size_ = 0;
+  };
   void sorted_push(const Node& node) {
     // Latest first: the nodes due before the new one sit at the end and move up by one.
-    sorted_.push_back(node);
     Node* nodes = sorted_.data();
-    std::size_t hole = sorted_.size() - 1;
+    std::size_t hole = sorted_.size();
+    sorted_.grow();
     while (hole > 0 && before(nodes[hole - 1], node)) {
       nodes[hole] = nodes[hole - 1];
       --hole;
@@ -164,19 +191,38 @@ class EventCalendar {
       reject_push(time, priority);
     }
     const auto biased_priority = static_cast<std::uint64_t>(priority - kMinPriority);
-    const Node node{std::bit_cast<std::uint64_t>(time),
-                    (biased_priority << kSequenceBits) | sequence_++,
-                    payload,
-                    handler,
-                    kind,
-                    slot,
-                    0};
+    const Node node =
+        make_node(std::bit_cast<std::uint64_t>(time),
+                  (biased_priority << kSequenceBits) | sequence_++, payload, handler, kind, slot);
     ++live_;
     if (!radix_mode_ && sorted_.size() < kRadixAbove) {
       sorted_push(node);
     } else {
       push_general(node);
     }
+  }
+  // Builds a node with two 16-byte stores. Built field by field, it would be copied into the
+  // calendar by 16-byte loads spanning several narrower stores still in the store buffer, which
+  // cannot be forwarded: a stall of a dozen cycles on every push.
+  static Node make_node(std::uint64_t key, std::uint64_t order, std::uint32_t payload,
+                        std::uint16_t handler, std::uint16_t kind, std::uint32_t slot) {
+    static_assert(sizeof(Node) == 32 && offsetof(Node, payload) == 16 &&
+                  offsetof(Node, handler) == 20 && offsetof(Node, kind) == 22 &&
+                  offsetof(Node, slot) == 24);
+    const std::uint64_t target =
+        payload | (std::uint64_t{handler} << 32) | (std::uint64_t{kind} << 48);
+    Node node;
+#if defined(__SSE2__)
+    auto* words = reinterpret_cast<__m128i*>(&node);
+    _mm_storeu_si128(words,
+                     _mm_set_epi64x(static_cast<long long>(order), static_cast<long long>(key)));
+    _mm_storeu_si128(words + 1,
+                     _mm_set_epi64x(static_cast<long long>(slot), static_cast<long long>(target)));
+#else
+    node = Node{key, order, payload, handler, kind, slot, 0};
+    (void)target;
+#endif
+    return node;
   }
   void push_general(const Node& node);
   [[noreturn, gnu::cold, gnu::noinline]] void reject_push(Time time, int priority) const;
@@ -190,10 +236,11 @@ class EventCalendar {
   void release_slot(std::uint32_t slot);
   // Removes cancelled events from `nodes`, releasing their slots.
   void drop_dead(std::vector<Node>& nodes);
+  void drop_dead(SmallNodes& nodes);
   void compact();
 
   bool radix_mode_ = false;
-  std::vector<Node> sorted_;  // used while !radix_mode_; latest first, earliest last
+  SmallNodes sorted_;  // used while !radix_mode_; latest first, earliest last
   std::array<std::vector<Node>, kBuckets> buckets_;  // used while radix_mode_
   std::uint64_t occupied_ = 0;  // bit b-1 set when bucket b (1..64) is non-empty
   std::uint64_t last_key_ = 0;
