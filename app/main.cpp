@@ -61,7 +61,9 @@ int main(int argc, char** argv) {
   CLI::App* schema = app.add_subcommand("schema", "Print the scenario JSON Schema (draft-07)");
 
   circlesim::app::RunOptions run;
-  CLI::App* run_command = app.add_subcommand("run", "Run a scenario and print its summary");
+  CLI::App* run_command = app.add_subcommand(
+      "run",
+      "Run a scenario: HDF5 traces per replication (OUT/<variant>/rep-NNNN.h5) and a summary");
   run_command->add_option("file", run.file, "Scenario file")->required();
   run_command->add_option("--set", run.overrides, "Override a key: key.path=value (repeatable)");
   run_command->add_option("--variant", run.variant, "Run a named variant of the scenario");
@@ -73,6 +75,15 @@ int main(int argc, char** argv) {
   run_command->add_option("--jobs,-j", run.jobs, "Worker threads for replications")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
+  run_command
+      ->add_option("--trace-level", run.trace_level,
+                   "summary, requests or events (default: the scenario's run.trace.level)")
+      ->check(CLI::IsMember({"summary", "requests", "events"}));
+  run_command
+      ->add_option("--compression", run.compression,
+                   "Deflate level of the traces, 0 (off) to 9 (default: the scenario's)")
+      ->check(CLI::Range(0, 9));
+  run_command->add_flag("--overwrite", run.overwrite, "Replace existing trace files");
 
   try {
     app.parse(argc, argv);

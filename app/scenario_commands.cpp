@@ -7,9 +7,16 @@
 #include <fstream>
 #include <stdexcept>
 
+#include <H5public.h>
+#include <boost/version.hpp>
+
+#include "app/signals.hpp"
+#include "circlesim/version.hpp"
 #include "models/rooms/room_model.hpp"
 #include "models/scenario/embedded_schema.hpp"
 #include "models/scenario/loader.hpp"
+#include "sim/trace/hdf5_handle.hpp"
+#include "sim/trace/hdf5_trace_writer.hpp"
 
 namespace circlesim::app {
 
@@ -37,6 +44,49 @@ bool report_if_missing(const std::string& file) {
   if (std::filesystem::exists(file, error)) return false;
   fmt::print(stderr, "{}: cannot open: no such file\n", file);
   return true;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+sim::trace::TraceLevel trace_level_of(scenario::TraceLevel level) {
+  switch (level) {
+    case scenario::TraceLevel::kSummary:
+      return sim::trace::TraceLevel::kSummary;
+    case scenario::TraceLevel::kRequests:
+      return sim::trace::TraceLevel::kRequests;
+    case scenario::TraceLevel::kEvents:
+      return sim::trace::TraceLevel::kEvents;
+  }
+  return sim::trace::TraceLevel::kSummary;
+}
+
+// Directory of a run's traces: its variant, and the sweep point when there is a sweep.
+std::string run_directory(const scenario::ScenarioRun& run) {
+  return run.sweep_point < 0 ? run.variant : fmt::format("{}-{:03d}", run.variant, run.sweep_point);
+}
+
+sim::trace::Provenance provenance_of(const scenario::ScenarioRun& run, const std::string& file,
+                                     const std::string& source) {
+  sim::trace::Provenance p;
+  p.software_version = kVersion;
+  p.git_sha = kGitSha;
+  p.created_utc = sim::trace::utc_now_iso8601();
+  p.scenario_name = run.scenario.run.name;
+  p.variant = run.sweep_point < 0 ? run.variant : run_directory(run);
+  p.master_seed = static_cast<std::int64_t>(run.scenario.run.seed);
+  p.warmup = run.scenario.run.warmup;
+  p.horizon = run.scenario.run.horizon;
+  p.source_path = file;
+  p.source_yaml = source;
+  p.resolved_yaml = run.resolved_yaml;
+  p.hdf5_version = fmt::format("{}.{}.{}", H5_VERS_MAJOR, H5_VERS_MINOR, H5_VERS_RELEASE);
+  p.yaml_cpp_version = CIRCLESIM_YAML_CPP_VERSION;
+  p.boost_version = fmt::format("{}.{}.{}", BOOST_VERSION / 100000, BOOST_VERSION / 100 % 1000,
+                                BOOST_VERSION % 100);
+  return p;
 }
 }  // namespace
 
@@ -83,24 +133,71 @@ int run_scenario(const RunOptions& options) {
     fmt::print(stderr, "{}", diagnostics.to_string());
     return kExitBadScenario;
   }
-  // Everything is simulated before anything is written: a run that fails leaves no output.
-  std::vector<std::string> summaries;
-  for (const scenario::ScenarioRun& run : *runs) {
-    const auto replications = models::run_room_replications(run.scenario, options.jobs);
-    summaries.push_back(models::room_summary_table(run.scenario, replications));
-    if (runs->size() > 1) fmt::print("== {}\n", run.label);
-    fmt::print("{}\n", summaries.back());
-  }
+  const std::atomic<int>& stop = install_stop_signals();
   const std::filesystem::path output =
       options.output.empty() ? runs->front().scenario.run.output : options.output;
-  for (std::size_t i = 0; i < runs->size(); ++i) {
-    const std::filesystem::path dir =
-        runs->size() == 1 ? output : output / fmt::format("run-{:04d}", i);
-    write_atomically(
-        dir, "summary.txt",
-        runs->size() == 1 ? summaries[i] : "# " + (*runs)[i].label + "\n" + summaries[i]);
+  const std::string source = read_file(options.file);
+  sim::trace::WriterOptions writer;
+  writer.overwrite = options.overwrite;
+  if (!options.trace_level.empty()) {
+    const auto level = sim::trace::parse_trace_level(options.trace_level);
+    if (!level) {
+      fmt::print(stderr, "--trace-level: expected summary, requests or events, got '{}'\n",
+                 options.trace_level);
+      return kExitBadScenario;
+    }
+    writer.level = *level;
   }
-  fmt::print("summary written to {}\n", output.string());
+
+  std::vector<std::string> summaries;
+  try {
+    for (const scenario::ScenarioRun& run : *runs) {
+      sim::trace::WriterOptions run_writer = writer;
+      if (options.trace_level.empty())
+        run_writer.level = trace_level_of(run.scenario.run.trace_level);
+      run_writer.compression =
+          options.compression >= 0 ? options.compression : run.scenario.run.compression;
+      const std::filesystem::path dir = output / run_directory(run);
+      const sim::trace::Provenance base = provenance_of(run, options.file, source);
+      // Refuse existing outputs before simulating anything.
+      for (int r = 0; r < run.scenario.run.replications && !options.overwrite; ++r) {
+        const auto path = dir / fmt::format("rep-{:04d}.h5", r);
+        if (std::filesystem::exists(path)) {
+          throw sim::trace::TraceIoError(
+              fmt::format("{}: already exists (use --overwrite to replace it)", path.string()));
+        }
+      }
+      auto sinks = [&](std::uint64_t replication) -> std::unique_ptr<sim::trace::TraceSink> {
+        auto sink = std::make_unique<sim::trace::Hdf5TraceWriter>(
+            dir / fmt::format("rep-{:04d}.h5", replication), run_writer);
+        sim::trace::Provenance p = base;
+        p.replication = static_cast<std::int64_t>(replication);
+        sink->begin(p);
+        return sink;
+      };
+      const auto replications =
+          models::run_room_replications(run.scenario, options.jobs, sinks, &stop);
+      if (stop.load() != 0) break;
+      summaries.push_back(models::room_summary_table(run.scenario, replications));
+      if (runs->size() > 1) fmt::print("== {}\n", run.label);
+      fmt::print("{}\n", summaries.back());
+    }
+  } catch (const sim::trace::TraceIoError& e) {
+    fmt::print(stderr, "circlesim: cannot write the trace: {}\n", e.what());
+    return kExitIoError;
+  }
+  if (const int signal = stop.load(); signal != 0) {
+    fmt::print(stderr,
+               "circlesim: interrupted by signal {}; the traces written so far are closed as "
+               "'interrupted' and keep their .part name\n",
+               signal);
+    return 128 + signal;
+  }
+  for (std::size_t i = 0; i < runs->size(); ++i) {
+    write_atomically(output / run_directory((*runs)[i]), "summary.txt",
+                     "# " + (*runs)[i].label + "\n" + summaries[i]);
+  }
+  fmt::print("traces and summaries written to {}\n", output.string());
   return 0;
 }
 

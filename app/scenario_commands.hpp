@@ -9,6 +9,7 @@ namespace circlesim::app {
 // Exit code for a scenario with problems (sysexits EX_DATAERR; DESIGN.md section 7).
 inline constexpr int kExitBadScenario = 65;
 inline constexpr int kExitMissingInput = 66;
+inline constexpr int kExitIoError = 74;
 
 struct RunOptions {
   std::string file;
@@ -18,6 +19,9 @@ struct RunOptions {
   long long seed = -1;   // -1: the scenario's
   int replications = 0;  // 0: the scenario's
   int jobs = 1;
+  std::string trace_level;  // summary|requests|events; empty: the scenario's run.trace.level
+  int compression = -1;     // 0..9; -1: the scenario's run.trace.compression
+  bool overwrite = false;   // replace existing trace files
 };
 
 int run_validate(const std::vector<std::string>& files);

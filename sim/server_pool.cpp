@@ -97,7 +97,7 @@ void ServerPool::update_time_averages() {
 }
 
 ArrivalResult ServerPool::arrive(int priority_class, Time service_time, Time patience,
-                                 std::uint32_t tag) {
+                                 std::uint64_t tag) {
   // One predicted branch on the hot path; the cold function says which check failed.
   const bool valid = priority_class >= 0 && priority_class < config_.priority_classes &&
                      service_time >= 0 && service_time < kNever && patience > 0;  // no NaN

@@ -56,7 +56,7 @@ struct ServerPoolConfig {
 
 // One customer leaving the pool, for observers that build traces or exact custom statistics.
 struct PoolDeparture {
-  std::uint32_t tag;  // the caller's identifier, e.g. a request id
+  std::uint64_t tag;  // the caller's identifier, e.g. a request id
   int priority_class;
   PoolOutcome outcome;
   Time arrival;
@@ -120,7 +120,7 @@ class ServerPool final : public EventHandler {
   // A customer arrives now, owing `service_time` of work; it reneges if it has waited `patience`
   // without starting. Returns what happened at arrival.
   ArrivalResult arrive(int priority_class, Time service_time, Time patience = kNever,
-                       std::uint32_t tag = 0);
+                       std::uint64_t tag = 0);
 
   // Starts a new observation window now (cuts the warm-up); counts restart from zero.
   void reset_statistics();
@@ -153,7 +153,7 @@ class ServerPool final : public EventHandler {
     Time completion_at;  // end of the current spell as scheduled (preemptive pools only)
     EventHandle patience_timer;
     EventHandle completion;  // preemptive pools only
-    std::uint32_t tag;
+    std::uint64_t tag;
     std::uint32_t prev;  // queue links; `next` doubles as the free-list link
     std::uint32_t next;
     std::uint32_t service_slot;  // position in in_service_

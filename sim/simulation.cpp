@@ -25,19 +25,33 @@ EventHandle Simulation::schedule_at(Time time, HandlerId handler, std::uint16_t 
   return calendar_.schedule(time, handler, kind, payload, priority);
 }
 
+template <bool kObserved>
+void Simulation::run_events(Time end) {
+  stopped_ = false;
+  Event event;
+  while (!stopped_ && calendar_.pop_not_after(end, event)) {
+    if constexpr (kObserved) observer_->on_event(event);
+    dispatch(event);
+  }
+}
+
 void Simulation::run_until(Time end) {
   CIRCLESIM_REQUIRE(!std::isnan(end) && end >= now_,
                     "run_until: end time must be >= now ({}), got {}", now_, end);
-  stopped_ = false;
-  Event event;
-  while (!stopped_ && calendar_.pop_not_after(end, event)) dispatch(event);
+  if (observer_ != nullptr) {
+    run_events<true>(end);
+  } else {
+    run_events<false>(end);
+  }
   if (!stopped_ && std::isfinite(end)) now_ = end;
 }
 
 void Simulation::run() {
-  stopped_ = false;
-  Event event;
-  while (!stopped_ && calendar_.pop_not_after(kNever, event)) dispatch(event);
+  if (observer_ != nullptr) {
+    run_events<true>(kNever);
+  } else {
+    run_events<false>(kNever);
+  }
 }
 
 }  // namespace circlesim::sim

@@ -25,6 +25,13 @@ class EventHandler {
   virtual void handle_event(Simulation& sim, std::uint16_t kind, std::uint32_t payload) = 0;
 };
 
+// Sees every event the simulation dispatches, before its handler does (event-level traces).
+class EventObserver {
+ public:
+  virtual ~EventObserver() = default;
+  virtual void on_event(const Event& event) = 0;
+};
+
 class Simulation {
  public:
   explicit Simulation(Time start_time = 0.0);
@@ -65,6 +72,10 @@ class Simulation {
   // Makes run()/run_until() return after the event being processed.
   void stop() { stopped_ = true; }
 
+  // Every event from now on is shown to `observer` (nullptr: none). Runs without an observer use
+  // a loop that does not even test for one.
+  void set_event_observer(EventObserver* observer) { observer_ = observer; }
+
   [[nodiscard]] std::uint64_t events_processed() const { return events_processed_; }
   [[nodiscard]] std::size_t pending_events() const { return calendar_.size(); }
   EventCalendar& calendar() { return calendar_; }
@@ -75,6 +86,8 @@ class Simulation {
                       now_);
     CIRCLESIM_REQUIRE(handler < handlers_.size(), "unknown event handler id {}", handler);
   }
+  template <bool kObserved>
+  void run_events(Time end);
   void dispatch(const Event& event) {
     now_ = event.time;
     ++events_processed_;
@@ -84,6 +97,7 @@ class Simulation {
   Time now_;
   EventCalendar calendar_;
   std::vector<EventHandler*> handlers_;
+  EventObserver* observer_ = nullptr;
   std::uint64_t events_processed_ = 0;
   bool stopped_ = false;
 };

@@ -3,14 +3,19 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
+#include <exception>
+#include <limits>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <thread>
 
 #include "sim/arrival_process.hpp"
+#include "sim/error.hpp"
 #include "sim/random_stream.hpp"
 #include "sim/server_pool.hpp"
 #include "sim/simulation.hpp"
@@ -21,14 +26,95 @@ namespace {
 
 // Per-service counts from the pool's departures (tag = service index). Only customers who
 // arrived after the warm-up count, so that every measured customer is measured whole.
+// A pool customer's tag: the request's number (in order of arrival) above its service's index.
+constexpr int kServiceBits = 16;
+std::uint64_t request_tag(std::uint64_t request, std::uint32_t service) {
+  return (request << kServiceBits) | service;
+}
+std::uint32_t service_of(std::uint64_t tag) {
+  return static_cast<std::uint32_t>(tag & ((1U << kServiceBits) - 1));
+}
+
+sim::trace::RequestOutcome trace_outcome(sim::PoolOutcome outcome) {
+  switch (outcome) {
+    case sim::PoolOutcome::kServed:
+      return sim::trace::RequestOutcome::kServed;
+    case sim::PoolOutcome::kReneged:
+      return sim::trace::RequestOutcome::kReneged;
+    case sim::PoolOutcome::kBalked:
+      return sim::trace::RequestOutcome::kBalked;
+    case sim::PoolOutcome::kSentAway:
+      return sim::trace::RequestOutcome::kSentAway;
+  }
+  return sim::trace::RequestOutcome::kServed;
+}
+
+// One row per request that left a room, handed to the trace sink in blocks.
+class RequestTracer {
+ public:
+  RequestTracer(sim::trace::TraceSink& sink, const scenario::Scenario& scenario,
+                const std::vector<std::uint32_t>& facility_of_room)
+      : sink_(sink), scenario_(scenario), facility_of_room_(facility_of_room) {
+    rows_.reserve(kBlock);
+  }
+  void record(const sim::PoolDeparture& d) {
+    const std::uint32_t service = service_of(d.tag);
+    const auto room = static_cast<std::uint32_t>(scenario_.services[service].room);
+    sim::trace::RequestRecord row;
+    row.request = d.tag >> kServiceBits;
+    row.service = static_cast<std::uint16_t>(service);
+    row.room = room;
+    row.facility = facility_of_room_[room];
+    row.outcome = trace_outcome(d.outcome);
+    row.arrival = d.arrival;
+    row.start =
+        d.service_start == sim::kNever ? std::numeric_limits<double>::quiet_NaN() : d.service_start;
+    row.end = d.departure;
+    rows_.push_back(row);
+    if (rows_.size() == kBlock) flush();
+  }
+  void flush() {
+    sink_.append_requests(rows_);
+    rows_.clear();
+  }
+
+ private:
+  static constexpr std::size_t kBlock = 4096;
+  sim::trace::TraceSink& sink_;
+  const scenario::Scenario& scenario_;
+  const std::vector<std::uint32_t>& facility_of_room_;
+  std::vector<sim::trace::RequestRecord> rows_;
+};
+
+// Every dispatched event, for the `events` trace level.
+class EventTracer final : public sim::EventObserver {
+ public:
+  explicit EventTracer(sim::trace::TraceSink& sink) : sink_(sink) { rows_.reserve(kBlock); }
+  void on_event(const sim::Event& e) override {
+    rows_.push_back({e.time, e.handler, e.kind, e.payload});
+    if (rows_.size() == kBlock) flush();
+  }
+  void flush() {
+    sink_.append_events(rows_);
+    rows_.clear();
+  }
+
+ private:
+  static constexpr std::size_t kBlock = 4096;
+  sim::trace::TraceSink& sink_;
+  std::vector<sim::trace::EventRecord> rows_;
+};
+
 class ServiceTally final : public sim::PoolObserver {
  public:
-  ServiceTally(std::vector<ServiceMeasures>& out, sim::Time warmup)
-      : out_(out), sums_(out.size()), warmup_(warmup) {}
+  ServiceTally(std::vector<ServiceMeasures>& out, sim::Time warmup, RequestTracer* tracer)
+      : out_(out), sums_(out.size()), warmup_(warmup), tracer_(tracer) {}
   void on_departure(const sim::PoolDeparture& d) override {
+    if (tracer_ != nullptr) tracer_->record(d);
     if (d.arrival < warmup_) return;
-    ServiceMeasures& m = out_[d.tag];
-    Sums& sum = sums_[d.tag];
+    const std::uint32_t service = service_of(d.tag);
+    ServiceMeasures& m = out_[service];
+    Sums& sum = sums_[service];
     m.arrivals += 1;
     switch (d.outcome) {
       case sim::PoolOutcome::kServed: {
@@ -75,6 +161,7 @@ class ServiceTally final : public sim::PoolObserver {
   std::vector<ServiceMeasures>& out_;
   std::vector<Sums> sums_;
   sim::Time warmup_;
+  RequestTracer* tracer_;
 };
 
 // Poisson arrivals of one service into its room's pool: homogeneous, or following the service's
@@ -83,8 +170,9 @@ class ServiceSource final : public sim::EventHandler {
  public:
   ServiceSource(sim::Simulation& sim, sim::ServerPool& pool, const scenario::Service& service,
                 std::uint32_t index, int priority_class, const sim::RandomStreams& streams,
-                int start_weekday, sim::Time end)
+                int start_weekday, sim::Time end, std::uint64_t& next_request)
       : pool_(pool),
+        next_request_(next_request),
         service_(service),
         index_(index),
         priority_class_(priority_class),
@@ -107,7 +195,7 @@ class ServiceSource final : public sim::EventHandler {
     const sim::Time patience =
         service_.patience ? service_.patience->sample(patience_) : sim::kNever;
     pool_.arrive(priority_class_, service_.duration.sample(durations_), std::max(patience, 1e-9),
-                 index_);
+                 request_tag(next_request_++, index_));
     schedule_next(sim);
   }
 
@@ -119,6 +207,7 @@ class ServiceSource final : public sim::EventHandler {
   }
 
   sim::ServerPool& pool_;
+  std::uint64_t& next_request_;  // shared by all sources: request numbers in order of arrival
   const scenario::Service& service_;
   std::uint32_t index_;
   int priority_class_;
@@ -169,10 +258,154 @@ class HourlyCensus final : public sim::EventHandler {
   sim::HandlerId handler_;
 };
 
+// Time averages per room and per interval (queue length, busy staff, staff on duty), from the
+// pools' own time-weighted integrals: exact, whatever happens inside an interval.
+class IntervalSampler final : public sim::EventHandler {
+ public:
+  static constexpr int kMetrics = 3;  // queue_length, busy_servers, capacity
+
+  IntervalSampler(sim::Simulation& sim, const std::vector<std::unique_ptr<sim::ServerPool>>& pools,
+                  double interval, sim::Time end)
+      : pools_(pools),
+        interval_(interval),
+        end_(end),
+        previous_(pools.size() * kMetrics, 0.0),
+        handler_(sim.add_handler(*this)) {
+    values_.resize(kMetrics);
+    if (interval_ <= end_) sim.post_at(interval_, handler_, 0, 0);
+  }
+
+  void handle_event(sim::Simulation& sim, std::uint16_t, std::uint32_t) override {
+    sample(sim.now());
+    if (sim.now() + interval_ <= end_) sim.post_in(interval_, handler_, 0, 0);
+  }
+  // The pools' statistics are about to be reset (end of warm-up): bank what the current interval
+  // has so far, so that its average still covers all of it.
+  void before_reset(sim::Time now) {
+    for (std::size_t r = 0; r < pools_.size(); ++r) {
+      const auto integrals = integrals_of(r, now);
+      for (int m = 0; m < kMetrics; ++m) {
+        banked_[index(r, m)] += integrals[m] - previous_[index(r, m)];
+        previous_[index(r, m)] = 0.0;
+      }
+    }
+  }
+  // Closes the last, possibly partial, interval at `now` (the end or the moment of a stop).
+  void finish(sim::Time now) {
+    if (now > last_sample_) sample(now);
+  }
+
+  [[nodiscard]] sim::trace::TimeSeries series(int metric) const {
+    static constexpr const char* kNames[kMetrics] = {"queue_length", "busy_servers", "capacity"};
+    static constexpr const char* kUnits[kMetrics] = {"people", "staff", "staff"};
+    sim::trace::TimeSeries out;
+    out.metric = kNames[metric];
+    out.unit = kUnits[metric];
+    out.entity = "rooms";
+    out.statistic = "time_average";
+    out.interval = interval_;
+    out.times = times_;
+    out.entities = pools_.size();
+    out.values = values_[static_cast<std::size_t>(metric)];
+    return out;
+  }
+
+ private:
+  std::size_t index(std::size_t room, int metric) const {
+    return room * kMetrics + static_cast<std::size_t>(metric);
+  }
+  std::array<double, kMetrics> integrals_of(std::size_t room, sim::Time now) const {
+    sim::ServerPool& pool = *pools_[room];
+    pool.update_time_averages();
+    const sim::PoolStatistics& s = pool.statistics();
+    return {s.in_queue.integral(now), s.busy.integral(now), s.capacity.integral(now)};
+  }
+  void sample(sim::Time now) {
+    if (banked_.empty()) banked_.assign(previous_.size(), 0.0);
+    const double length = now - last_sample_;
+    times_.push_back(last_sample_);
+    for (std::size_t r = 0; r < pools_.size(); ++r) {
+      const auto integrals = integrals_of(r, now);
+      for (int m = 0; m < kMetrics; ++m) {
+        const std::size_t k = index(r, m);
+        const double area = banked_[k] + integrals[m] - previous_[k];
+        values_[static_cast<std::size_t>(m)].push_back(length > 0 ? area / length : 0.0);
+        previous_[k] = integrals[m];
+        banked_[k] = 0.0;
+      }
+    }
+    last_sample_ = now;
+  }
+
+  const std::vector<std::unique_ptr<sim::ServerPool>>& pools_;
+  double interval_;
+  sim::Time end_;
+  sim::Time last_sample_ = 0;
+  std::vector<double> previous_;  // integral at the last sample, per room and metric
+  std::vector<double> banked_;    // area of the current interval before a reset
+  std::vector<double> times_;
+  std::vector<std::vector<double>> values_;  // per metric: interval-major, room-minor
+  sim::HandlerId handler_;
+};
+
+std::vector<std::string> room_names(const scenario::Scenario& scenario) {
+  std::vector<std::string> names;
+  for (const scenario::Room& room : scenario.rooms)
+    names.push_back(room.facility_id + "/" + room.type);
+  return names;
+}
+
+// Writes what a replication measured into its trace: lookups, time series, wait histograms per
+// room, and every summary measure as a scalar.
+void write_summary_trace(sim::trace::TraceSink& sink, const scenario::Scenario& scenario,
+                         const std::vector<std::unique_ptr<sim::ServerPool>>& pools,
+                         const IntervalSampler& sampler, const ReplicationMeasures& out) {
+  for (int m = 0; m < IntervalSampler::kMetrics; ++m) sink.write_timeseries(sampler.series(m));
+
+  sim::trace::HistogramSet waits;
+  waits.metric = "wait";
+  waits.unit = "min";
+  waits.entity = "rooms";
+  const sim::Histogram& first = pools.front()->statistics().wait_histogram;
+  waits.relative_error = first.relative_error();
+  waits.edges = first.bucket_edges();
+  for (const auto& pool : pools) {
+    const sim::Histogram& h = pool->statistics().wait_histogram;
+    waits.counts.insert(waits.counts.end(), h.bucket_counts().begin(), h.bucket_counts().end());
+    waits.zero_counts.push_back(h.zero_count());
+    waits.overflow_counts.push_back(h.overflow_count());
+  }
+  sink.write_histograms(waits);
+
+  std::vector<sim::trace::ScalarRecord> scalars;
+  for (std::uint32_t s = 0; s < out.services.size(); ++s) {
+    const ServiceMeasures& m = out.services[s];
+    const std::pair<const char*, std::pair<double, const char*>> measures[] = {
+        {"arrivals", {m.arrivals, "count"}},   {"served", {m.served, "count"}},
+        {"abandoned", {m.abandoned, "count"}}, {"turned_away", {m.turned_away, "count"}},
+        {"mean_wait", {m.mean_wait, "min"}},   {"mean_sojourn", {m.mean_sojourn, "min"}},
+        {"mean_delay", {m.mean_delay, "min"}}, {"p_delayed", {m.p_delayed, "share"}},
+        {"p_abandon", {m.p_abandon, "share"}}, {"p_turned_away", {m.p_turned_away, "share"}}};
+    for (const auto& [name, value] : measures) {
+      scalars.push_back({name, "service", s, value.first, value.second});
+    }
+  }
+  for (std::uint32_t r = 0; r < out.rooms.size(); ++r) {
+    scalars.push_back({"utilisation", "room", r, out.rooms[r].utilisation, "share"});
+    scalars.push_back({"mean_in_queue", "room", r, out.rooms[r].mean_in_queue, "people"});
+  }
+  sink.write_scalars(scalars);
+  (void)scenario;
+}
+
 }  // namespace
 
 ReplicationMeasures run_room_replication(const scenario::Scenario& scenario,
-                                         std::uint64_t replication) {
+                                         std::uint64_t replication,
+                                         const ReplicationOutput& output) {
+  CIRCLESIM_REQUIRE(scenario.services.size() < (std::size_t{1} << kServiceBits),
+                    "a scenario may have at most {} services, got {}",
+                    (std::size_t{1} << kServiceBits) - 1, scenario.services.size());
   const sim::RandomStreams streams(scenario.run.seed, replication);
   const sim::Time warmup = scenario.run.warmup;
   const sim::Time end = warmup + scenario.run.horizon;
@@ -187,9 +420,25 @@ ReplicationMeasures run_room_replication(const scenario::Scenario& scenario,
     int next = 0;
     for (auto& [priority, index] : room_classes) index = next++;
   }
+  // Facilities in order of first appearance among the rooms.
+  std::vector<std::string> facilities;
+  std::vector<std::uint32_t> facility_of_room;
+  for (const scenario::Room& room : scenario.rooms) {
+    auto found = std::find(facilities.begin(), facilities.end(), room.facility_id);
+    if (found == facilities.end()) found = facilities.insert(facilities.end(), room.facility_id);
+    facility_of_room.push_back(static_cast<std::uint32_t>(found - facilities.begin()));
+  }
+
+  sim::trace::TraceSink* sink = output.sink;
+  std::optional<RequestTracer> requests;
+  std::optional<EventTracer> events;
+  if (sink != nullptr && sink->level() >= sim::trace::TraceLevel::kRequests) {
+    requests.emplace(*sink, scenario, facility_of_room);
+  }
 
   sim::Simulation sim;
-  ServiceTally tally(out.services, warmup);
+  std::vector<std::string> handlers;
+  ServiceTally tally(out.services, warmup, requests ? &*requests : nullptr);
   std::vector<std::unique_ptr<sim::ServerPool>> pools;
   for (std::size_t r = 0; r < scenario.rooms.size(); ++r) {
     const scenario::Room& room = scenario.rooms[r];
@@ -201,43 +450,106 @@ ReplicationMeasures run_room_replication(const scenario::Scenario& scenario,
         room.preemptive ? sim::Preemption::kPreemptiveResume : sim::Preemption::kNone;
     config.waiting_room = room.waiting_room;
     config.on_close = room.on_close;
+    handlers.push_back("room " + config.name);
     pools.push_back(std::make_unique<sim::ServerPool>(sim, config));
     pools.back()->set_observer(&tally);
   }
+  std::uint64_t next_request = 0;
   std::vector<std::unique_ptr<ServiceSource>> sources;
   for (std::size_t s = 0; s < scenario.services.size(); ++s) {
     const scenario::Service& service = scenario.services[s];
+    handlers.push_back("arrivals " + service.id);
     sources.push_back(std::make_unique<ServiceSource>(
         sim, *pools[service.room], service, static_cast<std::uint32_t>(s),
-        classes[service.room].at(service.priority), streams, scenario.run.start_weekday, end));
+        classes[service.room].at(service.priority), streams, scenario.run.start_weekday, end,
+        next_request));
   }
   // The census starts at the first whole hour after the warm-up.
+  handlers.push_back("hourly census");
   HourlyCensus census(sim, pools, out.rooms, std::ceil(warmup / 60.0) * 60.0, end);
-  sim.run_until(warmup);
-  for (auto& pool : pools) pool->reset_statistics();
-  sim.run_until(end);
+  handlers.push_back("interval sampler");
+  IntervalSampler sampler(sim, pools, output.interval, end);
+  if (sink != nullptr && sink->level() >= sim::trace::TraceLevel::kEvents) {
+    events.emplace(*sink);
+    sim.set_event_observer(&*events);
+  }
+
+  // Runs to `until` an hour at a time, so that a stop request is seen promptly.
+  auto run_to = [&](sim::Time until) {
+    while (sim.now() < until) {
+      if (output.stop != nullptr && output.stop->load() != 0) return false;
+      sim.run_until(std::min(until, sim.now() + 60.0));
+    }
+    return true;
+  };
+  bool finished = run_to(warmup);
+  if (finished) {
+    sampler.before_reset(sim.now());
+    for (auto& pool : pools) pool->reset_statistics();
+    finished = run_to(end);
+  }
+  const sim::Time stopped_at = sim.now();
+  out.interrupted = !finished;
+  out.stopped_at = stopped_at;
   for (std::size_t r = 0; r < pools.size(); ++r) {
     pools[r]->update_time_averages();
     const sim::PoolStatistics& stats = pools[r]->statistics();
-    out.rooms[r].utilisation = stats.busy.mean(end) / scenario.rooms[r].staff;
-    out.rooms[r].mean_in_queue = stats.in_queue.mean(end);
+    out.rooms[r].utilisation = stats.busy.mean(stopped_at) / scenario.rooms[r].staff;
+    out.rooms[r].mean_in_queue = stats.in_queue.mean(stopped_at);
   }
   tally.finish();
   census.finish();
+  sampler.finish(stopped_at);
+
+  if (sink != nullptr) {
+    std::vector<std::string> services, outcomes;
+    for (const scenario::Service& service : scenario.services) services.push_back(service.id);
+    for (int o = 0; o < sim::trace::kRequestOutcomeCount; ++o) {
+      outcomes.emplace_back(sim::trace::to_string(static_cast<sim::trace::RequestOutcome>(o)));
+    }
+    sink->write_lookup("services", services);
+    sink->write_lookup("groups", {});
+    sink->write_lookup("facilities", facilities);
+    sink->write_lookup("rooms", room_names(scenario));
+    sink->write_lookup("outcomes", outcomes);
+    if (events) sink->write_lookup("handlers", handlers);
+    if (requests) requests->flush();
+    if (events) events->flush();
+    write_summary_trace(*sink, scenario, pools, sampler, out);
+    sink->finish(
+        finished ? sim::trace::TraceStatus::kComplete : sim::trace::TraceStatus::kInterrupted,
+        stopped_at);
+  }
   return out;
 }
 
-std::vector<ReplicationMeasures> run_room_replications(const scenario::Scenario& scenario,
-                                                       int jobs) {
+std::vector<ReplicationMeasures> run_room_replications(const scenario::Scenario& scenario, int jobs,
+                                                       const SinkFactory& sinks,
+                                                       const std::atomic<int>* stop) {
   const auto n = static_cast<std::size_t>(scenario.run.replications);
   std::vector<ReplicationMeasures> results(n);
   std::atomic<std::size_t> next{0};
+  std::mutex failure_mutex;
+  std::exception_ptr failure;
   auto work = [&] {
-    for (std::size_t i = next++; i < n; i = next++) results[i] = run_room_replication(scenario, i);
+    for (std::size_t i = next++; i < n; i = next++) {
+      try {
+        if (stop != nullptr && stop->load() != 0) return;
+        std::unique_ptr<sim::trace::TraceSink> sink = sinks ? sinks(i) : nullptr;
+        results[i] = run_room_replication(scenario, i, {sink.get(), stop});
+      } catch (...) {
+        const std::lock_guard lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+        next = n;  // the others stop at their next replication
+        return;
+      }
+    }
   };
   std::vector<std::jthread> workers;
   for (int j = 1; j < std::max(1, jobs); ++j) workers.emplace_back(work);
   work();
+  for (std::jthread& worker : workers) worker.join();
+  if (failure) std::rethrow_exception(failure);
   return results;
 }
 

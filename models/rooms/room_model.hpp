@@ -4,12 +4,16 @@
 // multi-room scenarios without geography); the rest of the model builds on it.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "analysis/confidence_interval.hpp"
 #include "models/scenario/scenario.hpp"
+#include "sim/trace/trace_sink.hpp"
 
 namespace circlesim::models {
 
@@ -34,15 +38,32 @@ struct RoomMeasures {
 struct ReplicationMeasures {
   std::vector<ServiceMeasures> services;
   std::vector<RoomMeasures> rooms;
+  bool interrupted = false;  // stopped early on request; the measures cover [warm-up, stopped_at]
+  double stopped_at = 0;
+};
+
+// What a replication writes and when it must stop. The sink (if any) has had begin() called;
+// the replication writes the lookups, the requests (and events), the time series per room, the
+// histograms and the scalars, then calls finish(). `stop` is polled every simulated hour: a
+// nonzero value (a signal number) stops the run, and the trace is finished as interrupted.
+struct ReplicationOutput {
+  sim::trace::TraceSink* sink = nullptr;
+  const std::atomic<int>* stop = nullptr;
+  double interval = 15.0;  // minutes per time-series interval
 };
 
 ReplicationMeasures run_room_replication(const scenario::Scenario& scenario,
-                                         std::uint64_t replication);
+                                         std::uint64_t replication,
+                                         const ReplicationOutput& output = {});
+
+// Makes the trace sink of one replication (or returns nullptr for none).
+using SinkFactory = std::function<std::unique_ptr<sim::trace::TraceSink>(std::uint64_t)>;
 
 // Replications 0..n-1 (n from the scenario), spread over `jobs` threads; the result does not
-// depend on `jobs`.
-std::vector<ReplicationMeasures> run_room_replications(const scenario::Scenario& scenario,
-                                                       int jobs);
+// depend on `jobs`. The first exception of any replication is rethrown here after all stop.
+std::vector<ReplicationMeasures> run_room_replications(const scenario::Scenario& scenario, int jobs,
+                                                       const SinkFactory& sinks = {},
+                                                       const std::atomic<int>* stop = nullptr);
 
 // The summary table: each measure with its confidence interval at the run's level.
 std::string room_summary_table(const scenario::Scenario& scenario,

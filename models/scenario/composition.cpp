@@ -244,7 +244,7 @@ std::vector<ComposedRun> expand_runs(const YamlDocument& document, const std::st
   }
   for (const auto& [name, overrides] : variants.items()) {
     if (!all_variants && name != variant) continue;
-    ComposedRun run{"variant " + name, base};
+    ComposedRun run{"variant " + name, base, name};
     merge_into(run.document, overrides, document.locations,
                "/variants/" + escape_pointer_token(name));
     chosen.push_back(std::move(run));
@@ -288,6 +288,7 @@ std::vector<ComposedRun> expand_runs(const YamlDocument& document, const std::st
       }
       if (!ok) return {};
       run.label = fmt::format("{}, sweep {}", start.label, fmt::join(parts, ", "));
+      run.sweep_point = static_cast<int>(point);
       runs.push_back(std::move(run));
     }
   }

@@ -39,6 +39,8 @@ void apply_override(YamlDocument& document, const std::string& text, Diagnostics
 struct ComposedRun {
   std::string label;  // "base", "variant night_shift", "sweep run.seed=2, ..."
   YamlDocument document;
+  std::string variant = "baseline";  // the variant's name, or "baseline"
+  int sweep_point = -1;              // index of the sweep point; -1 without a sweep
 };
 
 // The runs of a composed document: the base (or the named variant; every variant too when

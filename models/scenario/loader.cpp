@@ -448,7 +448,10 @@ std::optional<std::vector<ScenarioRun>> load_scenario_runs(const std::string& pa
     if (runs_differ) check_against_schema(*document, diagnostics);
     check_semantics(*document, diagnostics);
     std::optional<Scenario> scenario = Builder(*document, diagnostics).build();
-    if (scenario) runs.push_back({run.label, std::move(*scenario)});
+    if (scenario) {
+      runs.push_back(
+          {run.label, std::move(*scenario), run.variant, run.sweep_point, document->value.dump(2)});
+    }
   }
   if (!diagnostics.empty()) return std::nullopt;
   return runs;

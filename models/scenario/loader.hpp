@@ -21,6 +21,11 @@ struct LoadOptions {
 struct ScenarioRun {
   std::string label;
   Scenario scenario;
+  std::string variant = "baseline";  // the variant's name, or "baseline"
+  int sweep_point = -1;              // index of the sweep point; -1 without a sweep
+  // The run's document after extends, variant, sweep point and overrides, as JSON (which is
+  // YAML 1.2): loading it again gives the same scenario.
+  std::string resolved_yaml;
 };
 
 // Every run the file stands for (composition.hpp: extends, variants, sweep, --set). Every
