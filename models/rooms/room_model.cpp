@@ -559,6 +559,8 @@ std::string room_summary_table(const scenario::Scenario& scenario,
   auto interval = [&](auto&& get) {
     std::vector<double> values;
     for (const ReplicationMeasures& r : replications) values.push_back(get(r));
+    // One replication has no spread to estimate: its value, and no interval.
+    if (values.size() < 2) return fmt::format("{:.4g} (n=1)", values.front());
     const analysis::ConfidenceInterval ci = analysis::t_confidence_interval(values, level);
     return fmt::format("{:.4g} ± {:.2g}", ci.mean, ci.half_width);
   };

@@ -27,7 +27,7 @@ struct RunSettings {
   double confidence = 0.95;
   TraceLevel trace_level = TraceLevel::kSummary;
   std::string output = "out";
-  int compression = 4;
+  int compression = 1;  // deflate level of the trace tables
 };
 
 // One service room of a facility: c staff serving the services routed to the room's type.

@@ -17,12 +17,13 @@ std::string hdf5_error_text() {
   std::vector<std::string> messages;
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect_error, &messages);
   H5Eclear2(H5E_DEFAULT);
+  // The outermost message says what was attempted, the innermost why it failed; the ones
+  // between only repeat the layers of HDF5 the call went through.
   std::string text;
-  // The outermost message says what was attempted, the innermost why it failed.
-  for (std::size_t i = 0; i < messages.size(); ++i) {
-    if (i > 0 && messages[i] == messages[i - 1]) continue;
-    if (!text.empty()) text += "; ";
-    text += messages[i];
+  if (!messages.empty()) text = messages.front();
+  if (messages.size() > 1) text += "; " + messages.back();
+  for (char& c : text) {
+    if (c == '\n') c = ' ';  // the file driver's message spans lines
   }
   return text.empty() ? "unknown HDF5 error" : text;
 }

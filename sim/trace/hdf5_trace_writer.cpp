@@ -13,8 +13,11 @@ namespace circlesim::sim::trace {
 
 namespace {
 
-// Blocks waiting for the writer thread at most this many: bounded memory.
+// Blocks waiting for the writer thread, and chunks waiting for compression, at most this many:
+// bounded memory.
 constexpr std::size_t kQueuedBlocks = 4;
+// Compression threads: two keep up with a simulation on the first core (docs/performance.md).
+constexpr std::size_t kCompressionThreads = 2;
 
 Hid outcome_enum_type() {
   Hid type = make_type(H5Tenum_create(H5T_NATIVE_UINT8), "outcome enum");
@@ -67,8 +70,11 @@ void put(std::byte* row, std::size_t offset, T value) {
   std::memcpy(row + offset, &value, sizeof value);
 }
 
-std::vector<std::byte> pack_requests(const std::vector<RequestRecord>& rows) {
-  std::vector<std::byte> packed(rows.size() * Hdf5TraceWriter::kRequestRowSize);
+// Packs rows into `capacity_rows` rows' worth of bytes (zero padding after the last row: a
+// chunk is always stored whole).
+std::vector<std::byte> pack_requests(const std::vector<RequestRecord>& rows,
+                                     std::size_t capacity_rows) {
+  std::vector<std::byte> packed(capacity_rows * Hdf5TraceWriter::kRequestRowSize);
   std::byte* row = packed.data();
   for (const RequestRecord& r : rows) {
     put(row, 0, r.request);
@@ -87,8 +93,9 @@ std::vector<std::byte> pack_requests(const std::vector<RequestRecord>& rows) {
   return packed;
 }
 
-std::vector<std::byte> pack_events(const std::vector<EventRecord>& rows) {
-  std::vector<std::byte> packed(rows.size() * Hdf5TraceWriter::kEventRowSize);
+std::vector<std::byte> pack_events(const std::vector<EventRecord>& rows,
+                                   std::size_t capacity_rows) {
+  std::vector<std::byte> packed(capacity_rows * Hdf5TraceWriter::kEventRowSize);
   std::byte* row = packed.data();
   for (const EventRecord& e : rows) {
     put(row, 0, e.time);
@@ -141,6 +148,10 @@ Hdf5TraceWriter::Hdf5TraceWriter(std::filesystem::path path, WriterOptions optio
   }
   requests_.reserve(options_.chunk_rows);
   if (options_.level == TraceLevel::kEvents) events_.reserve(options_.chunk_rows);
+  if (options_.compression > 0) {
+    compressor_ =
+        std::make_unique<ChunkCompressor>(options_.compression, kCompressionThreads, kQueuedBlocks);
+  }
   const std::string part = part_path().string();
   auto state = state_;
   worker_->submit([state, part] {
@@ -160,6 +171,7 @@ std::filesystem::path Hdf5TraceWriter::part_path() const {
 }
 
 void Hdf5TraceWriter::abandon() noexcept {
+  silence_hdf5_errors();  // closing a file whose writes failed fails too; that is expected here
   try {
     worker_->wait();
   } catch (...) {  // the run already failed; its first error is what gets reported
@@ -251,26 +263,35 @@ void Hdf5TraceWriter::append_events(std::span<const EventRecord> rows) {
 
 void Hdf5TraceWriter::flush_requests() {
   if (requests_.empty()) return;
-  auto block = std::make_shared<std::vector<RequestRecord>>(std::move(requests_));
-  requests_ = {};
-  requests_.reserve(options_.chunk_rows);
-  auto state = state_;
-  worker_->submit([state, block] {
-    const std::vector<std::byte> packed = pack_requests(*block);
-    state->requests->append(packed.data(), block->size());
-  });
+  // A compressed chunk is stored whole, so it is packed to full size; plain rows need not be.
+  const std::size_t capacity = compressor_ ? options_.chunk_rows : requests_.size();
+  write_block(pack_requests(requests_, capacity), requests_.size(), kRequestRowSize, false);
+  requests_.clear();
 }
 
 void Hdf5TraceWriter::flush_events() {
   if (events_.empty()) return;
-  auto block = std::make_shared<std::vector<EventRecord>>(std::move(events_));
-  events_ = {};
-  events_.reserve(options_.chunk_rows);
+  const std::size_t capacity = compressor_ ? options_.chunk_rows : events_.size();
+  write_block(pack_events(events_, capacity), events_.size(), kEventRowSize, true);
+  events_.clear();
+}
+
+void Hdf5TraceWriter::write_block(std::vector<std::byte> packed, std::size_t rows,
+                                  std::size_t row_size, bool events) {
   auto state = state_;
-  worker_->submit([state, block] {
-    const std::vector<std::byte> packed = pack_events(*block);
-    state->events->append(packed.data(), block->size());
-  });
+  if (compressor_) {
+    auto chunk = compressor_->submit(std::move(packed), row_size);
+    worker_->submit([state, chunk, rows, events] {
+      PackedTable& table = events ? *state->events : *state->requests;
+      table.append_filtered_chunk(chunk.get(), rows);
+    });
+  } else {
+    auto block = std::make_shared<std::vector<std::byte>>(std::move(packed));
+    worker_->submit([state, block, rows, events] {
+      PackedTable& table = events ? *state->events : *state->requests;
+      table.append(block->data(), rows);
+    });
+  }
 }
 
 void Hdf5TraceWriter::write_timeseries(const TimeSeries& series) {

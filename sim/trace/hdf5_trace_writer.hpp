@@ -3,9 +3,10 @@
 // "complete". An interrupted run closes it with status "interrupted" and leaves it as .part. A
 // write error (full disk, lost directory) removes the .part and throws TraceIoError.
 //
-// All HDF5 work, compression included, runs on one background thread, so on a second core it
-// overlaps the simulation; the simulation thread only fills row buffers of one chunk each. The
-// queue between them is bounded, so memory does not grow with the length of the run.
+// All HDF5 work runs on one background thread, and compression on a small pool of others
+// (chunk_compressor.hpp), so on the other cores it overlaps the simulation; the simulation
+// thread only fills and packs row buffers of one chunk each. The queues between them are
+// bounded, so memory does not grow with the length of the run.
 #pragma once
 
 #include <filesystem>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "sim/trace/background_worker.hpp"
+#include "sim/trace/chunk_compressor.hpp"
 #include "sim/trace/trace_sink.hpp"
 
 namespace circlesim::sim::trace {
@@ -55,6 +57,9 @@ class Hdf5TraceWriter final : public TraceSink {
   struct Hdf5State;  // the open file and tables; touched only on the worker thread
   void flush_requests();
   void flush_events();
+  // Hands one block of packed rows to the writer thread (through the compressor if any).
+  void write_block(std::vector<std::byte> packed, std::size_t rows, std::size_t row_size,
+                   bool events);
   void abandon() noexcept;
 
   std::filesystem::path path_;
@@ -63,7 +68,8 @@ class Hdf5TraceWriter final : public TraceSink {
   std::vector<RequestRecord> requests_;
   std::vector<EventRecord> events_;
   bool finished_ = false;
-  std::unique_ptr<BackgroundWorker> worker_;  // last: destroyed (joined) first
+  std::unique_ptr<ChunkCompressor> compressor_;  // with compression only
+  std::unique_ptr<BackgroundWorker> worker_;     // last: destroyed (joined) first
 };
 
 }  // namespace circlesim::sim::trace

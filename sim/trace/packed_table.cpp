@@ -6,6 +6,7 @@ PackedTable::PackedTable(hid_t parent, const std::string& name, hid_t type, std:
                          int compression)
     : name_(name), type_(make_type(H5Tcopy(type), "table type " + name)) {
   row_size_ = H5Tget_size(type_.get());
+  chunk_rows_ = chunk_rows;
   const hsize_t initial = 0;
   const hsize_t unlimited = H5S_UNLIMITED;
   const Hid space = make_space(H5Screate_simple(1, &initial, &unlimited), "table " + name);
@@ -35,6 +36,19 @@ void PackedTable::append(const void* rows, std::size_t count) {
   check(H5Dwrite(dataset_.get(), type_.get(), memory_space.get(), file_space.get(), H5P_DEFAULT,
                  rows),
         "writing rows of " + name_);
+  rows_ += count;
+}
+
+void PackedTable::append_filtered_chunk(const std::vector<std::byte>& chunk, std::size_t count) {
+  if (count == 0) return;
+  if (rows_ % chunk_rows_ != 0 || count > chunk_rows_) {
+    throw TraceIoError("table " + name_ + ": a filtered chunk must start on a chunk boundary");
+  }
+  const hsize_t offset = rows_;
+  const hsize_t size = rows_ + count;
+  check(H5Dset_extent(dataset_.get(), &size), "extending table " + name_);
+  check(H5Dwrite_chunk(dataset_.get(), H5P_DEFAULT, 0, &offset, chunk.size(), chunk.data()),
+        "writing a chunk of " + name_);
   rows_ += count;
 }
 

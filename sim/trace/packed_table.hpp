@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "sim/trace/hdf5_handle.hpp"
 
@@ -18,6 +19,9 @@ class PackedTable {
 
   // Appends `count` packed rows (count * row_size() bytes).
   void append(const void* rows, std::size_t count);
+  // Appends `count` rows given as one chunk already filtered (shuffled and deflated, see
+  // chunk_compressor.hpp); the table must end on a chunk boundary (every earlier append whole).
+  void append_filtered_chunk(const std::vector<std::byte>& chunk, std::size_t count);
   [[nodiscard]] std::size_t rows() const { return rows_; }
   [[nodiscard]] std::size_t row_size() const { return row_size_; }
 
@@ -26,6 +30,7 @@ class PackedTable {
   Hid type_;
   Hid dataset_;
   std::size_t row_size_ = 0;
+  std::size_t chunk_rows_ = 0;
   std::size_t rows_ = 0;
 };
 
