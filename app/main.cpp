@@ -7,6 +7,7 @@
 #include <exception>
 
 #include "app/check_engine.hpp"
+#include "app/inspect_command.hpp"
 #include "app/scenario_commands.hpp"
 #include "circlesim/version.hpp"
 #include "sim/error.hpp"
@@ -85,6 +86,14 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 9));
   run_command->add_flag("--overwrite", run.overwrite, "Replace existing trace files");
 
+  circlesim::app::InspectOptions inspect;
+  CLI::App* inspect_command = app.add_subcommand(
+      "inspect", "Show a trace file: provenance, datasets and sizes, outcomes, summary measures");
+  inspect_command->add_option("file", inspect.file, "Trace file (.h5)")->required();
+  inspect_command->add_flag("--json", inspect.json, "Print one JSON object");
+  inspect_command->add_flag("--allow-partial", inspect.allow_partial,
+                            "Also read .h5.part files of running or interrupted runs");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -97,6 +106,7 @@ int main(int argc, char** argv) {
     if (validate->parsed()) return circlesim::app::run_validate(validate_files);
     if (schema->parsed()) return circlesim::app::run_schema();
     if (run_command->parsed()) return circlesim::app::run_scenario(run);
+    if (inspect_command->parsed()) return circlesim::app::run_inspect(inspect);
   } catch (const circlesim::sim::InvalidParameter& e) {
     fmt::print(stderr, "circlesim: invalid parameter: {}\n", e.what());
     return kExitUsage;

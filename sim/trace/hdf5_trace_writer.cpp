@@ -8,6 +8,7 @@
 #include "sim/trace/hdf5_handle.hpp"
 #include "sim/trace/packed_table.hpp"
 #include "sim/trace/sha256.hpp"
+#include "sim/trace/trace_layout.hpp"
 
 namespace circlesim::sim::trace {
 
@@ -19,100 +20,53 @@ constexpr std::size_t kQueuedBlocks = 4;
 // Compression threads: two keep up with a simulation on the first core (docs/performance.md).
 constexpr std::size_t kCompressionThreads = 2;
 
-Hid outcome_enum_type() {
-  Hid type = make_type(H5Tenum_create(H5T_NATIVE_UINT8), "outcome enum");
-  for (int value = 0; value < kRequestOutcomeCount; ++value) {
-    const auto code = static_cast<std::uint8_t>(value);
-    const std::string name(to_string(static_cast<RequestOutcome>(value)));
-    check(H5Tenum_insert(type.get(), name.c_str(), &code), "outcome enum");
-  }
-  return type;
-}
-
-// Builds a packed compound type from (name, offset, type) members of a row of `size` bytes.
-struct Member {
-  const char* name;
-  std::size_t offset;
-  hid_t type;
-};
-Hid compound_type(std::size_t size, std::initializer_list<Member> members) {
-  Hid type = make_type(H5Tcreate(H5T_COMPOUND, size), "compound type");
-  for (const Member& m : members) {
-    check(H5Tinsert(type.get(), m.name, m.offset, m.type), std::string("member ") + m.name);
-  }
-  return type;
-}
-
-Hid request_type() {
-  const Hid outcome = outcome_enum_type();
-  return compound_type(Hdf5TraceWriter::kRequestRowSize, {{"request", 0, H5T_NATIVE_UINT64},
-                                                          {"resident", 8, H5T_NATIVE_UINT32},
-                                                          {"group", 12, H5T_NATIVE_UINT16},
-                                                          {"service", 14, H5T_NATIVE_UINT16},
-                                                          {"facility", 16, H5T_NATIVE_UINT32},
-                                                          {"room", 20, H5T_NATIVE_UINT32},
-                                                          {"outcome", 24, outcome.get()},
-                                                          {"arrival", 25, H5T_NATIVE_DOUBLE},
-                                                          {"start", 33, H5T_NATIVE_DOUBLE},
-                                                          {"end", 41, H5T_NATIVE_DOUBLE},
-                                                          {"travel", 49, H5T_NATIVE_DOUBLE}});
-}
-
-Hid event_type() {
-  return compound_type(Hdf5TraceWriter::kEventRowSize, {{"time", 0, H5T_NATIVE_DOUBLE},
-                                                        {"handler", 8, H5T_NATIVE_UINT16},
-                                                        {"kind", 10, H5T_NATIVE_UINT16},
-                                                        {"payload", 12, H5T_NATIVE_UINT32}});
-}
-
-template <class T>
-void put(std::byte* row, std::size_t offset, T value) {
-  std::memcpy(row + offset, &value, sizeof value);
-}
-
 // Packs rows into `capacity_rows` rows' worth of bytes (zero padding after the last row: a
 // chunk is always stored whole).
 std::vector<std::byte> pack_requests(const std::vector<RequestRecord>& rows,
                                      std::size_t capacity_rows) {
-  std::vector<std::byte> packed(capacity_rows * Hdf5TraceWriter::kRequestRowSize);
-  std::byte* row = packed.data();
-  for (const RequestRecord& r : rows) {
-    put(row, 0, r.request);
-    put(row, 8, r.resident);
-    put(row, 12, r.group);
-    put(row, 14, r.service);
-    put(row, 16, r.facility);
-    put(row, 20, r.room);
-    put(row, 24, static_cast<std::uint8_t>(r.outcome));
-    put(row, 25, r.arrival);
-    put(row, 33, r.start);
-    put(row, 41, r.end);
-    put(row, 49, r.travel);
-    row += Hdf5TraceWriter::kRequestRowSize;
+  std::vector<std::byte> packed(capacity_rows * layout::request_column::kRowSize);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    layout::pack_request(packed.data() + i * layout::request_column::kRowSize, rows[i]);
   }
   return packed;
 }
 
 std::vector<std::byte> pack_events(const std::vector<EventRecord>& rows,
                                    std::size_t capacity_rows) {
-  std::vector<std::byte> packed(capacity_rows * Hdf5TraceWriter::kEventRowSize);
-  std::byte* row = packed.data();
-  for (const EventRecord& e : rows) {
-    put(row, 0, e.time);
-    put(row, 8, e.handler);
-    put(row, 10, e.kind);
-    put(row, 12, e.payload);
-    row += Hdf5TraceWriter::kEventRowSize;
+  std::vector<std::byte> packed(capacity_rows * layout::event_column::kRowSize);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    layout::pack_event(packed.data() + i * layout::event_column::kRowSize, rows[i]);
   }
   return packed;
 }
 
+// Arrays of at least this many bytes are chunked and compressed (histograms are mostly zeros,
+// time series of a city are large); smaller ones are not worth a chunk index.
+constexpr std::size_t kCompressArraysFrom = 4096;
+// Rows of an array per chunk: about this many bytes.
+constexpr std::size_t kArrayChunkBytes = 1 << 20;
+
 void write_array(hid_t parent, const std::string& name, hid_t type, std::vector<hsize_t> dims,
-                 const void* data) {
+                 const void* data, int compression) {
   const Hid space =
       make_space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), name);
+  const Hid create = make_plist(H5Pcreate(H5P_DATASET_CREATE), "dataset " + name);
+  std::size_t bytes = H5Tget_size(type);
+  for (const hsize_t d : dims) bytes *= d;
+  if (compression > 0 && bytes >= kCompressArraysFrom) {
+    // Chunks of whole rows (the first dimension), about kArrayChunkBytes each.
+    std::vector<hsize_t> chunk = dims;
+    const std::size_t row_bytes = bytes / dims.front();
+    chunk.front() = std::clamp<hsize_t>(kArrayChunkBytes / std::max<std::size_t>(1, row_bytes), 1,
+                                        dims.front());
+    check(H5Pset_chunk(create.get(), static_cast<int>(chunk.size()), chunk.data()),
+          "chunking " + name);
+    check(H5Pset_shuffle(create.get()), "shuffle filter on " + name);
+    check(H5Pset_deflate(create.get(), static_cast<unsigned>(compression)),
+          "deflate filter on " + name);
+  }
   const Hid dataset = make_dataset(
-      H5Dcreate2(parent, name.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+      H5Dcreate2(parent, name.c_str(), type, space.get(), H5P_DEFAULT, create.get(), H5P_DEFAULT),
       "creating dataset " + name);
   check(H5Dwrite(dataset.get(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
         "writing dataset " + name);
@@ -225,10 +179,10 @@ void Hdf5TraceWriter::begin(const Provenance& p) {
 
     if (options.level >= TraceLevel::kRequests) {
       const Hid group = ensure_group(root, "/trace");
-      const Hid type = request_type();
+      const Hid type = layout::request_row_type();
       state->requests.emplace(group.get(), "requests", type.get(), chunk_rows, options.compression);
       if (options.level >= TraceLevel::kEvents) {
-        const Hid events = event_type();
+        const Hid events = layout::event_row_type();
         state->events.emplace(group.get(), "events", events.get(), chunk_rows, options.compression);
       }
     }
@@ -295,12 +249,18 @@ void Hdf5TraceWriter::write_block(std::vector<std::byte> packed, std::size_t row
 }
 
 void Hdf5TraceWriter::write_timeseries(const TimeSeries& series) {
+  if (series.values.size() != series.times.size() * series.entities) {
+    throw TraceIoError(fmt::format("time series {}: {} values for {} times x {} entities",
+                                   series.metric, series.values.size(), series.times.size(),
+                                   series.entities));
+  }
   auto state = state_;
-  worker_->submit([state, series] {
+  worker_->submit([state, series, level = options_.compression] {
     const Hid group = ensure_group(state->file.get(), "/timeseries/" + series.metric);
-    write_array(group.get(), "time", H5T_NATIVE_DOUBLE, {series.times.size()}, series.times.data());
+    write_array(group.get(), "time", H5T_NATIVE_DOUBLE, {series.times.size()}, series.times.data(),
+                level);
     write_array(group.get(), "value", H5T_NATIVE_DOUBLE, {series.times.size(), series.entities},
-                series.values.data());
+                series.values.data(), level);
     write_attribute(group.get(), "unit", series.unit);
     write_attribute(group.get(), "entity", series.entity);
     write_attribute(group.get(), "statistic", series.statistic);
@@ -309,52 +269,38 @@ void Hdf5TraceWriter::write_timeseries(const TimeSeries& series) {
 }
 
 void Hdf5TraceWriter::write_scalars(std::span<const ScalarRecord> scalars) {
-  // name S48, entity S16, entity_id u32, value f64, unit S16: 92 bytes, packed.
-  constexpr std::size_t kName = 48, kEntity = 16, kUnit = 16;
-  constexpr std::size_t kRow = kName + kEntity + 4 + 8 + kUnit;
+  constexpr std::size_t kRow = layout::scalar_column::kRowSize;
   auto packed = std::make_shared<std::vector<std::byte>>(scalars.size() * kRow);
-  std::byte* row = packed->data();
-  auto put_text = [](std::byte* at, const std::string& text, std::size_t width) {
-    std::memcpy(at, text.data(), std::min(text.size(), width));  // rest stays NUL
-  };
-  for (const ScalarRecord& s : scalars) {
-    put_text(row, s.name, kName);
-    put_text(row + kName, s.entity, kEntity);
-    put(row, kName + kEntity, s.entity_id);
-    put(row, kName + kEntity + 4, s.value);
-    put_text(row + kName + kEntity + 12, s.unit, kUnit);
-    row += kRow;
+  for (std::size_t i = 0; i < scalars.size(); ++i) {
+    layout::pack_scalar(packed->data() + i * kRow, scalars[i]);
   }
   const std::size_t count = scalars.size();
   auto state = state_;
-  worker_->submit([state, packed, count] {
-    auto text_type = [](std::size_t width) {
-      Hid type = make_type(H5Tcopy(H5T_C_S1), "string type");
-      check(H5Tset_size(type.get(), width), "string type");
-      check(H5Tset_strpad(type.get(), H5T_STR_NULLPAD), "string type");
-      return type;
-    };
-    const Hid name = text_type(kName), entity = text_type(kEntity), unit = text_type(kUnit);
-    const Hid type = compound_type(kRow, {{"name", 0, name.get()},
-                                          {"entity", kName, entity.get()},
-                                          {"entity_id", kName + kEntity, H5T_NATIVE_UINT32},
-                                          {"value", kName + kEntity + 4, H5T_NATIVE_DOUBLE},
-                                          {"unit", kName + kEntity + 12, unit.get()}});
-    write_array(state->file.get(), "/scalars", type.get(), {count}, packed->data());
+  worker_->submit([state, packed, count, level = options_.compression] {
+    const Hid type = layout::scalar_row_type();
+    write_array(state->file.get(), "/scalars", type.get(), {count}, packed->data(), level);
   });
 }
 
 void Hdf5TraceWriter::write_histograms(const HistogramSet& h) {
+  const std::size_t buckets = h.edges.empty() ? 0 : h.edges.size() - 1;
+  if (h.counts.size() != h.zero_counts.size() * buckets ||
+      h.overflow_counts.size() != h.zero_counts.size()) {
+    throw TraceIoError(fmt::format(
+        "histograms {}: {} counts, {} overflow counts for {} entities x {} buckets", h.metric,
+        h.counts.size(), h.overflow_counts.size(), h.zero_counts.size(), buckets));
+  }
   auto state = state_;
-  worker_->submit([state, h] {
+  worker_->submit([state, h, buckets, level = options_.compression] {
     const Hid group = ensure_group(state->file.get(), "/histograms/" + h.metric);
-    const std::size_t buckets = h.edges.empty() ? 0 : h.edges.size() - 1;
     const std::size_t entities = h.zero_counts.size();
-    write_array(group.get(), "edges", H5T_NATIVE_DOUBLE, {h.edges.size()}, h.edges.data());
-    write_array(group.get(), "counts", H5T_NATIVE_UINT64, {entities, buckets}, h.counts.data());
-    write_array(group.get(), "zero_count", H5T_NATIVE_UINT64, {entities}, h.zero_counts.data());
+    write_array(group.get(), "edges", H5T_NATIVE_DOUBLE, {h.edges.size()}, h.edges.data(), level);
+    write_array(group.get(), "counts", H5T_NATIVE_UINT64, {entities, buckets}, h.counts.data(),
+                level);
+    write_array(group.get(), "zero_count", H5T_NATIVE_UINT64, {entities}, h.zero_counts.data(),
+                level);
     write_array(group.get(), "overflow_count", H5T_NATIVE_UINT64, {entities},
-                h.overflow_counts.data());
+                h.overflow_counts.data(), level);
     write_attribute(group.get(), "unit", h.unit);
     write_attribute(group.get(), "entity", h.entity);
     write_attribute(group.get(), "relative_error", h.relative_error);

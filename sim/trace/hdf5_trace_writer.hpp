@@ -15,6 +15,7 @@
 
 #include "sim/trace/background_worker.hpp"
 #include "sim/trace/chunk_compressor.hpp"
+#include "sim/trace/trace_layout.hpp"
 #include "sim/trace/trace_sink.hpp"
 
 namespace circlesim::sim::trace {
@@ -50,8 +51,8 @@ class Hdf5TraceWriter final : public TraceSink {
   [[nodiscard]] std::filesystem::path part_path() const;
 
   // Packed row sizes of /trace/requests and /trace/events, bytes.
-  static constexpr std::size_t kRequestRowSize = 57;
-  static constexpr std::size_t kEventRowSize = 16;
+  static constexpr std::size_t kRequestRowSize = layout::request_column::kRowSize;
+  static constexpr std::size_t kEventRowSize = layout::event_column::kRowSize;
 
  private:
   struct Hdf5State;  // the open file and tables; touched only on the worker thread

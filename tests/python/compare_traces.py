@@ -29,6 +29,8 @@ def same_array(a, b):
     if a is None or b is None:
         return a is None and b is None
     a, b = np.asarray(a), np.asarray(b)
+    if a.dtype.kind == "O" or b.dtype.kind == "O":  # variable-length strings: compare the values
+        return a.shape == b.shape and a.tolist() == b.tolist()
     # Bytes, not values: NaN must equal NaN and -0.0 must differ from 0.0.
     return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
 
