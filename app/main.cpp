@@ -1,4 +1,5 @@
 // The circlesim command line. Thin by design: it parses arguments and calls the libraries.
+#include <H5public.h>
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <Eigen/Core>
@@ -11,6 +12,7 @@
 #include "app/scenario_commands.hpp"
 #include "circlesim/version.hpp"
 #include "sim/error.hpp"
+#include "sim/trace/hdf5_trace_writer.hpp"
 
 namespace {
 
@@ -19,11 +21,13 @@ constexpr int kExitUsage = 64;
 constexpr int kExitInternal = 70;
 
 std::string version_text() {
-  return fmt::format("circlesim {} (git {})\nBoost {}.{}.{}, Eigen {}.{}.{}, fmt {}.{}.{}",
-                     circlesim::kVersion, circlesim::kGitSha, BOOST_VERSION / 100000,
-                     BOOST_VERSION / 100 % 1000, BOOST_VERSION % 100, EIGEN_WORLD_VERSION,
-                     EIGEN_MAJOR_VERSION, EIGEN_MINOR_VERSION, FMT_VERSION / 10000,
-                     FMT_VERSION / 100 % 100, FMT_VERSION % 100);
+  return fmt::format(
+      "circlesim {} (git {})\nBoost {}.{}.{}, Eigen {}.{}.{}, fmt {}.{}.{}, HDF5 {}.{}.{}, "
+      "yaml-cpp {}, trace format {}",
+      circlesim::kVersion, circlesim::kGitSha, BOOST_VERSION / 100000, BOOST_VERSION / 100 % 1000,
+      BOOST_VERSION % 100, EIGEN_WORLD_VERSION, EIGEN_MAJOR_VERSION, EIGEN_MINOR_VERSION,
+      FMT_VERSION / 10000, FMT_VERSION / 100 % 100, FMT_VERSION % 100, H5_VERS_MAJOR, H5_VERS_MINOR,
+      H5_VERS_RELEASE, CIRCLESIM_YAML_CPP_VERSION, circlesim::sim::trace::kFormatVersion);
 }
 
 }  // namespace
@@ -85,6 +89,11 @@ int main(int argc, char** argv) {
                    "Deflate level of the traces, 0 (off) to 9 (default: the scenario's)")
       ->check(CLI::Range(0, 9));
   run_command->add_flag("--overwrite", run.overwrite, "Replace existing trace files");
+  run_command
+      ->add_option("--trace-interval", run.trace_interval,
+                   "Minutes per interval of the traces' time series")
+      ->check(CLI::Range(1.0, 10080.0))
+      ->capture_default_str();
 
   circlesim::app::InspectOptions inspect;
   CLI::App* inspect_command = app.add_subcommand(

@@ -176,8 +176,8 @@ int run_scenario(const RunOptions& options) {
         sink->begin(p);
         return sink;
       };
-      const auto replications =
-          models::run_room_replications(run.scenario, options.jobs, sinks, &stop);
+      const auto replications = models::run_room_replications(run.scenario, options.jobs, sinks,
+                                                              &stop, options.trace_interval);
       if (stop.load() != 0) break;
       summaries.push_back(models::room_summary_table(run.scenario, replications));
       if (runs->size() > 1) fmt::print("== {}\n", run.label);

@@ -525,7 +525,8 @@ ReplicationMeasures run_room_replication(const scenario::Scenario& scenario,
 
 std::vector<ReplicationMeasures> run_room_replications(const scenario::Scenario& scenario, int jobs,
                                                        const SinkFactory& sinks,
-                                                       const std::atomic<int>* stop) {
+                                                       const std::atomic<int>* stop,
+                                                       double interval) {
   const auto n = static_cast<std::size_t>(scenario.run.replications);
   std::vector<ReplicationMeasures> results(n);
   std::atomic<std::size_t> next{0};
@@ -536,7 +537,7 @@ std::vector<ReplicationMeasures> run_room_replications(const scenario::Scenario&
       try {
         if (stop != nullptr && stop->load() != 0) return;
         std::unique_ptr<sim::trace::TraceSink> sink = sinks ? sinks(i) : nullptr;
-        results[i] = run_room_replication(scenario, i, {sink.get(), stop});
+        results[i] = run_room_replication(scenario, i, {sink.get(), stop, interval});
       } catch (...) {
         const std::lock_guard lock(failure_mutex);
         if (!failure) failure = std::current_exception();

@@ -61,9 +61,11 @@ using SinkFactory = std::function<std::unique_ptr<sim::trace::TraceSink>(std::ui
 
 // Replications 0..n-1 (n from the scenario), spread over `jobs` threads; the result does not
 // depend on `jobs`. The first exception of any replication is rethrown here after all stop.
+// `interval`: minutes per time-series interval of the traces.
 std::vector<ReplicationMeasures> run_room_replications(const scenario::Scenario& scenario, int jobs,
                                                        const SinkFactory& sinks = {},
-                                                       const std::atomic<int>* stop = nullptr);
+                                                       const std::atomic<int>* stop = nullptr,
+                                                       double interval = 15.0);
 
 // The summary table: each measure with its confidence interval at the run's level.
 std::string room_summary_table(const scenario::Scenario& scenario,

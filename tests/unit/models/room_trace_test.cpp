@@ -134,6 +134,19 @@ TEST(RoomTrace, TimeSeriesIntegrateToUtilisation) {
   EXPECT_FALSE(sink.scalars.empty());
 }
 
+TEST(RoomTrace, TimeSeriesFollowTheInterval) {
+  const scenario::Scenario s = load("examples/community-centre.yaml");
+  MemorySink sink(trace::TraceLevel::kSummary);
+  models::run_room_replication(s, 0, {&sink, nullptr, 60.0});
+  const trace::TimeSeries& queue = sink.series.at("queue_length");
+  EXPECT_DOUBLE_EQ(queue.interval, 60.0);
+  ASSERT_EQ(queue.times.size(),
+            static_cast<std::size_t>(std::ceil((s.run.warmup + s.run.horizon) / 60.0)));
+  for (std::size_t t = 0; t < queue.times.size(); ++t) {
+    EXPECT_DOUBLE_EQ(queue.times[t], 60.0 * static_cast<double>(t));
+  }
+}
+
 TEST(RoomTrace, EventsLevelRecordsEveryEvent) {
   const scenario::Scenario s = load("examples/community-centre.yaml");
   MemorySink sink(trace::TraceLevel::kEvents);
