@@ -14,6 +14,7 @@
 #include <optional>
 #include <thread>
 
+#include "models/rooms/room_trace.hpp"
 #include "sim/arrival_process.hpp"
 #include "sim/error.hpp"
 #include "sim/random_stream.hpp"
@@ -24,87 +25,8 @@ namespace circlesim::models {
 
 namespace {
 
-// Per-service counts from the pool's departures (tag = service index). Only customers who
+// Per-service counts from the pool's departures (tag: see request_tag). Only customers who
 // arrived after the warm-up count, so that every measured customer is measured whole.
-// A pool customer's tag: the request's number (in order of arrival) above its service's index.
-constexpr int kServiceBits = 16;
-std::uint64_t request_tag(std::uint64_t request, std::uint32_t service) {
-  return (request << kServiceBits) | service;
-}
-std::uint32_t service_of(std::uint64_t tag) {
-  return static_cast<std::uint32_t>(tag & ((1U << kServiceBits) - 1));
-}
-
-sim::trace::RequestOutcome trace_outcome(sim::PoolOutcome outcome) {
-  switch (outcome) {
-    case sim::PoolOutcome::kServed:
-      return sim::trace::RequestOutcome::kServed;
-    case sim::PoolOutcome::kReneged:
-      return sim::trace::RequestOutcome::kReneged;
-    case sim::PoolOutcome::kBalked:
-      return sim::trace::RequestOutcome::kBalked;
-    case sim::PoolOutcome::kSentAway:
-      return sim::trace::RequestOutcome::kSentAway;
-  }
-  return sim::trace::RequestOutcome::kServed;
-}
-
-// One row per request that left a room, handed to the trace sink in blocks.
-class RequestTracer {
- public:
-  RequestTracer(sim::trace::TraceSink& sink, const scenario::Scenario& scenario,
-                const std::vector<std::uint32_t>& facility_of_room)
-      : sink_(sink), scenario_(scenario), facility_of_room_(facility_of_room) {
-    rows_.reserve(kBlock);
-  }
-  void record(const sim::PoolDeparture& d) {
-    const std::uint32_t service = service_of(d.tag);
-    const auto room = static_cast<std::uint32_t>(scenario_.services[service].room);
-    sim::trace::RequestRecord row;
-    row.request = d.tag >> kServiceBits;
-    row.service = static_cast<std::uint16_t>(service);
-    row.room = room;
-    row.facility = facility_of_room_[room];
-    row.outcome = trace_outcome(d.outcome);
-    row.arrival = d.arrival;
-    row.start =
-        d.service_start == sim::kNever ? std::numeric_limits<double>::quiet_NaN() : d.service_start;
-    row.end = d.departure;
-    rows_.push_back(row);
-    if (rows_.size() == kBlock) flush();
-  }
-  void flush() {
-    sink_.append_requests(rows_);
-    rows_.clear();
-  }
-
- private:
-  static constexpr std::size_t kBlock = 4096;
-  sim::trace::TraceSink& sink_;
-  const scenario::Scenario& scenario_;
-  const std::vector<std::uint32_t>& facility_of_room_;
-  std::vector<sim::trace::RequestRecord> rows_;
-};
-
-// Every dispatched event, for the `events` trace level.
-class EventTracer final : public sim::EventObserver {
- public:
-  explicit EventTracer(sim::trace::TraceSink& sink) : sink_(sink) { rows_.reserve(kBlock); }
-  void on_event(const sim::Event& e) override {
-    rows_.push_back({e.time, e.handler, e.kind, e.payload});
-    if (rows_.size() == kBlock) flush();
-  }
-  void flush() {
-    sink_.append_events(rows_);
-    rows_.clear();
-  }
-
- private:
-  static constexpr std::size_t kBlock = 4096;
-  sim::trace::TraceSink& sink_;
-  std::vector<sim::trace::EventRecord> rows_;
-};
-
 class ServiceTally final : public sim::PoolObserver {
  public:
   ServiceTally(std::vector<ServiceMeasures>& out, sim::Time warmup, RequestTracer* tracer)
@@ -257,146 +179,6 @@ class HourlyCensus final : public sim::EventHandler {
   sim::Time end_;
   sim::HandlerId handler_;
 };
-
-// Time averages per room and per interval (queue length, busy staff, staff on duty), from the
-// pools' own time-weighted integrals: exact, whatever happens inside an interval.
-class IntervalSampler final : public sim::EventHandler {
- public:
-  static constexpr int kMetrics = 3;  // queue_length, busy_servers, capacity
-
-  IntervalSampler(sim::Simulation& sim, const std::vector<std::unique_ptr<sim::ServerPool>>& pools,
-                  double interval, sim::Time end)
-      : pools_(pools),
-        interval_(interval),
-        end_(end),
-        previous_(pools.size() * kMetrics, 0.0),
-        handler_(sim.add_handler(*this)) {
-    values_.resize(kMetrics);
-    if (interval_ <= end_) sim.post_at(interval_, handler_, 0, 0);
-  }
-
-  void handle_event(sim::Simulation& sim, std::uint16_t, std::uint32_t) override {
-    sample(sim.now());
-    if (sim.now() + interval_ <= end_) sim.post_in(interval_, handler_, 0, 0);
-  }
-  // The pools' statistics are about to be reset (end of warm-up): bank what the current interval
-  // has so far, so that its average still covers all of it.
-  void before_reset(sim::Time now) {
-    for (std::size_t r = 0; r < pools_.size(); ++r) {
-      const auto integrals = integrals_of(r, now);
-      for (int m = 0; m < kMetrics; ++m) {
-        banked_[index(r, m)] += integrals[m] - previous_[index(r, m)];
-        previous_[index(r, m)] = 0.0;
-      }
-    }
-  }
-  // Closes the last, possibly partial, interval at `now` (the end or the moment of a stop).
-  void finish(sim::Time now) {
-    if (now > last_sample_) sample(now);
-  }
-
-  [[nodiscard]] sim::trace::TimeSeries series(int metric) const {
-    static constexpr const char* kNames[kMetrics] = {"queue_length", "busy_servers", "capacity"};
-    static constexpr const char* kUnits[kMetrics] = {"people", "staff", "staff"};
-    sim::trace::TimeSeries out;
-    out.metric = kNames[metric];
-    out.unit = kUnits[metric];
-    out.entity = "rooms";
-    out.statistic = "time_average";
-    out.interval = interval_;
-    out.times = times_;
-    out.entities = pools_.size();
-    out.values = values_[static_cast<std::size_t>(metric)];
-    return out;
-  }
-
- private:
-  std::size_t index(std::size_t room, int metric) const {
-    return room * kMetrics + static_cast<std::size_t>(metric);
-  }
-  std::array<double, kMetrics> integrals_of(std::size_t room, sim::Time now) const {
-    sim::ServerPool& pool = *pools_[room];
-    pool.update_time_averages();
-    const sim::PoolStatistics& s = pool.statistics();
-    return {s.in_queue.integral(now), s.busy.integral(now), s.capacity.integral(now)};
-  }
-  void sample(sim::Time now) {
-    if (banked_.empty()) banked_.assign(previous_.size(), 0.0);
-    const double length = now - last_sample_;
-    times_.push_back(last_sample_);
-    for (std::size_t r = 0; r < pools_.size(); ++r) {
-      const auto integrals = integrals_of(r, now);
-      for (int m = 0; m < kMetrics; ++m) {
-        const std::size_t k = index(r, m);
-        const double area = banked_[k] + integrals[m] - previous_[k];
-        values_[static_cast<std::size_t>(m)].push_back(length > 0 ? area / length : 0.0);
-        previous_[k] = integrals[m];
-        banked_[k] = 0.0;
-      }
-    }
-    last_sample_ = now;
-  }
-
-  const std::vector<std::unique_ptr<sim::ServerPool>>& pools_;
-  double interval_;
-  sim::Time end_;
-  sim::Time last_sample_ = 0;
-  std::vector<double> previous_;  // integral at the last sample, per room and metric
-  std::vector<double> banked_;    // area of the current interval before a reset
-  std::vector<double> times_;
-  std::vector<std::vector<double>> values_;  // per metric: interval-major, room-minor
-  sim::HandlerId handler_;
-};
-
-std::vector<std::string> room_names(const scenario::Scenario& scenario) {
-  std::vector<std::string> names;
-  for (const scenario::Room& room : scenario.rooms)
-    names.push_back(room.facility_id + "/" + room.type);
-  return names;
-}
-
-// Writes what a replication measured into its trace: lookups, time series, wait histograms per
-// room, and every summary measure as a scalar.
-void write_summary_trace(sim::trace::TraceSink& sink, const scenario::Scenario& scenario,
-                         const std::vector<std::unique_ptr<sim::ServerPool>>& pools,
-                         const IntervalSampler& sampler, const ReplicationMeasures& out) {
-  for (int m = 0; m < IntervalSampler::kMetrics; ++m) sink.write_timeseries(sampler.series(m));
-
-  sim::trace::HistogramSet waits;
-  waits.metric = "wait";
-  waits.unit = "min";
-  waits.entity = "rooms";
-  const sim::Histogram& first = pools.front()->statistics().wait_histogram;
-  waits.relative_error = first.relative_error();
-  waits.edges = first.bucket_edges();
-  for (const auto& pool : pools) {
-    const sim::Histogram& h = pool->statistics().wait_histogram;
-    waits.counts.insert(waits.counts.end(), h.bucket_counts().begin(), h.bucket_counts().end());
-    waits.zero_counts.push_back(h.zero_count());
-    waits.overflow_counts.push_back(h.overflow_count());
-  }
-  sink.write_histograms(waits);
-
-  std::vector<sim::trace::ScalarRecord> scalars;
-  for (std::uint32_t s = 0; s < out.services.size(); ++s) {
-    const ServiceMeasures& m = out.services[s];
-    const std::pair<const char*, std::pair<double, const char*>> measures[] = {
-        {"arrivals", {m.arrivals, "count"}},   {"served", {m.served, "count"}},
-        {"abandoned", {m.abandoned, "count"}}, {"turned_away", {m.turned_away, "count"}},
-        {"mean_wait", {m.mean_wait, "min"}},   {"mean_sojourn", {m.mean_sojourn, "min"}},
-        {"mean_delay", {m.mean_delay, "min"}}, {"p_delayed", {m.p_delayed, "share"}},
-        {"p_abandon", {m.p_abandon, "share"}}, {"p_turned_away", {m.p_turned_away, "share"}}};
-    for (const auto& [name, value] : measures) {
-      scalars.push_back({name, "service", s, value.first, value.second});
-    }
-  }
-  for (std::uint32_t r = 0; r < out.rooms.size(); ++r) {
-    scalars.push_back({"utilisation", "room", r, out.rooms[r].utilisation, "share"});
-    scalars.push_back({"mean_in_queue", "room", r, out.rooms[r].mean_in_queue, "people"});
-  }
-  sink.write_scalars(scalars);
-  (void)scenario;
-}
 
 }  // namespace
 
@@ -552,60 +334,6 @@ std::vector<ReplicationMeasures> run_room_replications(const scenario::Scenario&
   for (std::jthread& worker : workers) worker.join();
   if (failure) std::rethrow_exception(failure);
   return results;
-}
-
-std::string room_summary_table(const scenario::Scenario& scenario,
-                               const std::vector<ReplicationMeasures>& replications) {
-  const double level = scenario.run.confidence;
-  auto interval = [&](auto&& get) {
-    std::vector<double> values;
-    for (const ReplicationMeasures& r : replications) values.push_back(get(r));
-    // One replication has no spread to estimate: its value, and no interval.
-    if (values.size() < 2) return fmt::format("{:.4g} (n=1)", values.front());
-    const analysis::ConfidenceInterval ci = analysis::t_confidence_interval(values, level);
-    return fmt::format("{:.4g} ± {:.2g}", ci.mean, ci.half_width);
-  };
-  std::string out = fmt::format(
-      "{}: {} replications, horizon {} min after a {} min warm-up; "
-      "means ± {:g}% half-widths\n\n",
-      scenario.run.name, replications.size(), scenario.run.horizon, scenario.run.warmup,
-      100 * level);
-  out += fmt::format("{:<24} {:>18} {:>18} {:>18} {:>18} {:>18}\n", "service", "arrivals",
-                     "mean wait (min)", "P(delayed)", "P(abandon)", "P(turned away)");
-  for (std::size_t s = 0; s < scenario.services.size(); ++s) {
-    out += fmt::format(
-        "{:<24} {:>18} {:>18} {:>18} {:>18} {:>18}\n", scenario.services[s].id,
-        interval([&](const ReplicationMeasures& r) { return r.services[s].arrivals; }),
-        interval([&](const ReplicationMeasures& r) { return r.services[s].mean_wait; }),
-        interval([&](const ReplicationMeasures& r) { return r.services[s].p_delayed; }),
-        interval([&](const ReplicationMeasures& r) { return r.services[s].p_abandon; }),
-        interval([&](const ReplicationMeasures& r) { return r.services[s].p_turned_away; }));
-  }
-  out += fmt::format("\n{:<40} {:>6} {:>18} {:>18}\n", "room", "staff", "utilisation",
-                     "mean in queue");
-  for (std::size_t r = 0; r < scenario.rooms.size(); ++r) {
-    const scenario::Room& room = scenario.rooms[r];
-    out += fmt::format(
-        "{:<40} {:>6} {:>18} {:>18}\n", room.facility_id + "/" + room.type, room.staff,
-        interval([&](const ReplicationMeasures& m) { return m.rooms[r].utilisation; }),
-        interval([&](const ReplicationMeasures& m) { return m.rooms[r].mean_in_queue; }));
-  }
-  // Who is in each room at each hour of the day (means over days and replications): the
-  // occupancy profile staffing plans work against.
-  out += fmt::format("\n{:<40} {}\n", "present at the hour (mean)",
-                     "00h    03h    06h    09h    12h    15h    18h    21h");
-  for (std::size_t r = 0; r < scenario.rooms.size(); ++r) {
-    std::string hours;
-    for (std::size_t h = 0; h < 24; h += 3) {
-      double sum = 0;
-      for (const ReplicationMeasures& m : replications) sum += m.rooms[r].present_by_hour[h];
-      hours += fmt::format("{:<7.3g}", sum / static_cast<double>(replications.size()));
-    }
-    while (!hours.empty() && hours.back() == ' ') hours.pop_back();
-    out += fmt::format("{:<40} {}\n", scenario.rooms[r].facility_id + "/" + scenario.rooms[r].type,
-                       hours);
-  }
-  return out;
 }
 
 }  // namespace circlesim::models
