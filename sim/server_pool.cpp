@@ -79,21 +79,17 @@ void ServerPool::reset_statistics() {
 }
 
 void ServerPool::update_time_averages() {
-  const Time now = sim_.now();
-  record_counts();
-  stats_.capacity.update(now, capacity_);
-  if (per_class_in_system()) {
-    for (ClassStatistics& c : stats_.classes) c.in_system.update(now, c.in_system.value());
-  } else {
-    stats_.classes[0].in_system = stats_.in_system;
-  }
+  // The averages are exact at any time already; only the single class's copy lags.
+  if (!per_class_in_system()) stats_.classes[0].in_system = stats_.in_system;
 }
 
-[[gnu::always_inline]] inline void ServerPool::record_counts() {
-  const Time now = sim_.now();
-  stats_.in_system.update(now, in_system());
-  stats_.in_queue.update(now, waiting_);
-  stats_.busy.update(now, busy_);
+// The counts change in the functions below and their averages by the net step of each event,
+// so that a departure whose server passes straight to the next customer leaves `busy` alone.
+[[gnu::always_inline]] inline void ServerPool::count_waiting(Time now, int delta) {
+  if (delta != 0) stats_.in_queue.add(now, delta);
+}
+[[gnu::always_inline]] inline void ServerPool::count_busy(Time now, int delta) {
+  if (delta != 0) stats_.busy.add(now, delta);
 }
 
 ArrivalResult ServerPool::arrive(int priority_class, Time service_time, Time patience,
@@ -132,21 +128,27 @@ ArrivalResult ServerPool::arrive(int priority_class, Time service_time, Time pat
   c.tag = tag;
   c.overtime = false;
   c.priority_class = static_cast<std::uint16_t>(priority_class);
+  stats_.in_system.add(now, 1.0);
   if (per_class_in_system()) cls.in_system.add(now, 1.0);
 
   if (server_free || preempts) {
     start_service(id);
-    record_counts();
+    // A preemption swapped the victim for this customer: the queue grew, the busy count did not.
+    if (preempts) {
+      count_waiting(now, +1);
+    } else {
+      count_busy(now, +1);
+    }
     return ArrivalResult::kStarted;
   }
   ++cls.delayed;
   c.state = State::kWaiting;
   push_back(id);
   ++waiting_;
+  count_waiting(now, +1);
   if (std::isfinite(patience)) {
     customers_[id].patience_timer = sim_.schedule_in(patience, handler_, kPatienceExpired, id);
   }
-  record_counts();
   return ArrivalResult::kQueued;
 }
 
@@ -252,8 +254,10 @@ void ServerPool::complete(std::uint32_t id) {
   }
   --busy_;
   leave(id, PoolOutcome::kServed);
-  start_waiting_customers();
-  record_counts();
+  const int started = start_waiting_customers();
+  const Time now = sim_.now();
+  count_waiting(now, -started);
+  count_busy(now, started - 1);
 }
 
 void ServerPool::renege(std::uint32_t id) {
@@ -265,13 +269,14 @@ void ServerPool::renege(std::uint32_t id) {
   clear_overtime(id);
   unlink(id);
   --waiting_;
+  count_waiting(sim_.now(), -1);
   leave(id, PoolOutcome::kReneged);
-  record_counts();
 }
 
 [[gnu::always_inline]] inline void ServerPool::leave(std::uint32_t id, PoolOutcome outcome) {
   const Time now = sim_.now();
   const Customer& c = customers_[id];
+  stats_.in_system.add(now, -1.0);
   if (per_class_in_system()) stats_.classes[c.priority_class].in_system.add(now, -1.0);
   if (observer_ != nullptr) {
     observer_->on_departure({c.tag, c.priority_class, outcome, c.arrival, c.first_start, now});
@@ -279,7 +284,8 @@ void ServerPool::renege(std::uint32_t id) {
   free_customer(id);
 }
 
-[[gnu::always_inline]] inline void ServerPool::start_waiting_customers() {
+[[gnu::always_inline]] inline int ServerPool::start_waiting_customers() {
+  int started = 0;
   while (waiting_ > 0) {
     std::uint32_t id;
     if (busy_ < capacity_) {
@@ -292,7 +298,9 @@ void ServerPool::renege(std::uint32_t id) {
     clear_overtime(id);
     --waiting_;
     start_service(id);
+    ++started;
   }
+  return started;
 }
 
 std::uint32_t ServerPool::pop_overtime_customer() {
@@ -335,6 +343,7 @@ void ServerPool::change_capacity(int servers) {
           clear_overtime(id);
           unlink(id);
           --waiting_;
+          count_waiting(now, -1);
           leave(id, PoolOutcome::kSentAway);
         }
       }
@@ -359,8 +368,9 @@ void ServerPool::change_capacity(int servers) {
     }
     overtime_customers_ = 0;
   }
-  start_waiting_customers();
-  record_counts();
+  const int started = start_waiting_customers();
+  count_waiting(now, -started);
+  count_busy(now, started);
   schedule_next_capacity_change();
 }
 

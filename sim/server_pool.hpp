@@ -125,7 +125,7 @@ class ServerPool final : public EventHandler {
   // Starts a new observation window now (cuts the warm-up); counts restart from zero.
   void reset_statistics();
   [[nodiscard]] const PoolStatistics& statistics() const { return stats_; }
-  // Brings time averages up to now() so that they can be read (call before reading them).
+  // Makes every time average readable (call before reading them).
   void update_time_averages();
 
   void set_observer(PoolObserver* observer) { observer_ = observer; }
@@ -181,14 +181,15 @@ class ServerPool final : public EventHandler {
   // With one class the pool-wide average is the class's: no need to keep it twice.
   bool per_class_in_system() const { return queues_.size() > 1; }
   void start_service(std::uint32_t id);
-  void start_waiting_customers();
+  int start_waiting_customers();  // returns how many started
   void complete(std::uint32_t id);
   void renege(std::uint32_t id);
   bool try_preempt_for(int priority_class);
   void change_capacity(int servers);
   void schedule_next_capacity_change();
   void leave(std::uint32_t id, PoolOutcome outcome);
-  void record_counts();
+  void count_waiting(Time now, int delta);
+  void count_busy(Time now, int delta);
 
   Simulation& sim_;
   ServerPoolConfig config_;

@@ -7,10 +7,11 @@ namespace circlesim::sim {
 
 TimeAverage::TimeAverage(Time start_time, double initial_value)
     : start_(start_time),
-      last_time_(start_time),
       value_(initial_value),
+      offset_(-initial_value * start_time),
       max_(initial_value),
-      min_(initial_value) {
+      min_(initial_value),
+      last_time_(start_time) {
   CIRCLESIM_REQUIRE(std::isfinite(start_time), "time average: start_time must be finite, got {}",
                     start_time);
   CIRCLESIM_REQUIRE(std::isfinite(initial_value),
@@ -26,7 +27,8 @@ void TimeAverage::reset(Time now) {
   assert(now >= last_time_ && "time average: time went backwards");
   start_ = now;
   last_time_ = now;
-  area_ = 0.0;
+  offset_ = -value_ * now;
+  merged_area_ = 0.0;
   merged_duration_ = 0.0;
   max_ = value_;
   min_ = value_;
@@ -37,7 +39,7 @@ void TimeAverage::merge(const TimeAverage& other, Time other_end) {
                     "time average: merge end must be finite and >= the other's last update {}, "
                     "got {}",
                     other.last_time_, other_end);
-  area_ += other.integral(other_end);
+  merged_area_ += other.integral(other_end);
   merged_duration_ += other.duration(other_end);
   max_ = std::max(max_, other.max_);
   min_ = std::min(min_, other.min_);

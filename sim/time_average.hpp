@@ -31,8 +31,16 @@ class TimeAverage {
     step(now, static_cast<double>(new_value));
   }
 
-  // The signal steps by `delta` at `now` (+1 on arrival, -1 on departure).
-  void add(Time now, double delta) { update(now, value_ + delta); }
+  // The signal steps by `delta` at `now` (+1 on arrival, -1 on departure). Inlined with a
+  // constant delta this is a few instructions and one comparison.
+  void add(Time now, double delta) {
+    assert(now >= last_time_ && "time average: time went backwards");
+    offset_ -= delta * now;
+    value_ += delta;
+    if (delta > 0 && value_ > max_) max_ = value_;
+    if (delta < 0 && value_ < min_) min_ = value_;
+    last_time_ = now;
+  }
 
   [[nodiscard]] double value() const { return value_; }
   [[nodiscard]] Time start_time() const { return start_; }
@@ -41,7 +49,7 @@ class TimeAverage {
   // Area under the signal from the window start to `now` (>= last_time()), plus merged areas.
   [[nodiscard]] double integral(Time now) const {
     assert(now >= last_time_ && "time average: time went backwards");
-    return area_ + value_ * (now - last_time_);
+    return merged_area_ + offset_ + value_ * now;
   }
   // Length of the window up to `now`, plus merged durations.
   [[nodiscard]] Time duration(Time now) const { return merged_duration_ + (now - start_); }
@@ -63,20 +71,25 @@ class TimeAverage {
 
  private:
   void step(Time now, double new_value) {
-    area_ += value_ * (now - last_time_);
-    last_time_ = now;
+    offset_ += (value_ - new_value) * now;
     value_ = new_value;
     if (new_value > max_) max_ = new_value;
     if (new_value < min_) min_ = new_value;
+    last_time_ = now;
   }
 
+  // The area up to `now` is offset_ + value_ * now: a change adjusts offset_ so that the area
+  // stays continuous, which makes a step of +-1 a multiply-free subtraction. (Rounding: offset_
+  // is of the order of value * now, so each change adds an error of an ulp of that, far below
+  // the resolution of any average read from it.)
   Time start_;
-  Time last_time_;
   double value_;
-  double area_ = 0.0;  // up to last_time_, including merged areas
+  double offset_;
+  double merged_area_ = 0.0;
   Time merged_duration_ = 0.0;
   double max_;
   double min_;
+  Time last_time_;  // of the last change: reads and merges may not reach back before it
 };
 
 }  // namespace circlesim::sim
