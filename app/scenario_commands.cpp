@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include "models/rooms/room_model.hpp"
 #include "models/scenario/embedded_schema.hpp"
 #include "models/scenario/loader.hpp"
+#include "models/services/city_model.hpp"
 #include "sim/trace/hdf5_handle.hpp"
 #include "sim/trace/hdf5_trace_writer.hpp"
 
@@ -176,10 +178,26 @@ int run_scenario(const RunOptions& options) {
         sink->begin(p);
         return sink;
       };
-      const auto replications = models::run_room_replications(run.scenario, options.jobs, sinks,
-                                                              &stop, options.trace_interval);
-      if (stop.load() != 0) break;
-      summaries.push_back(models::room_summary_table(run.scenario, replications));
+      const auto started = std::chrono::steady_clock::now();
+      if (run.scenario.city) {
+        // The community-service model of a city; scenarios of rooms alone run the room model.
+        const auto replications = services::run_city_replications(run.scenario, options.jobs, sinks,
+                                                                  &stop, options.trace_interval);
+        if (stop.load() != 0) break;
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        double requests = 0;
+        for (const services::CityMeasures& m : replications) requests += m.requests_simulated;
+        summaries.push_back(services::city_summary_table(run.scenario, replications));
+        summaries.back() +=
+            fmt::format("\n{:.0f} requests simulated in {:.2f} s ({:.3g} requests/s, {} jobs)\n",
+                        requests, seconds, seconds > 0 ? requests / seconds : 0.0, options.jobs);
+      } else {
+        const auto replications = models::run_room_replications(run.scenario, options.jobs, sinks,
+                                                                &stop, options.trace_interval);
+        if (stop.load() != 0) break;
+        summaries.push_back(models::room_summary_table(run.scenario, replications));
+      }
       if (runs->size() > 1) fmt::print("== {}\n", run.label);
       fmt::print("{}\n", summaries.back());
     }

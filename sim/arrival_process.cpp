@@ -42,6 +42,12 @@ RateProfile::RateProfile(double base_rate, std::vector<double> daily_shape,
                       weekday_factors_[d]);
   }
   slot_length_ = kDay / static_cast<double>(n);
+  // Runs of equal slots form one piece: a profile given per minute (1,440 slots) with long
+  // constant stretches, such as opening hours, then costs a few pieces a day, not 1,440.
+  run_end_.assign(n, n);
+  for (std::size_t i = n - 1; i-- > 0;) {
+    run_end_[i] = daily_shape_[i] == daily_shape_[i + 1] ? run_end_[i + 1] : i + 1;
+  }
   const double peak_shape = *std::max_element(daily_shape_.begin(), daily_shape_.end());
   const double peak_day = *std::max_element(weekday_factors_.begin(), weekday_factors_.end());
   max_rate_ = base_rate_ * peak_shape * peak_day;
@@ -56,7 +62,10 @@ double RateProfile::rate_at(Time t) const {
 }
 
 Time RateProfile::piece_end(Time t) const {
-  const Time end = (std::floor(t / slot_length_) + 1.0) * slot_length_;
+  const Time day_start = std::floor(t / kDay) * kDay;
+  const auto slot =
+      std::min(static_cast<std::size_t>((t - day_start) / slot_length_), daily_shape_.size() - 1);
+  const Time end = day_start + static_cast<double>(run_end_[slot]) * slot_length_;
   return end > t ? end : t + slot_length_;  // guards rounding at a slot boundary
 }
 

@@ -38,7 +38,7 @@ class RateProfile {
               std::vector<double> weekday_factors = {}, int start_weekday = 0);
 
   [[nodiscard]] double rate_at(Time t) const;
-  // End of the constant piece that contains t.
+  // End of the constant piece that contains t (a run of equal slots, within t's day).
   [[nodiscard]] Time piece_end(Time t) const;
   [[nodiscard]] double max_rate() const { return max_rate_; }
   // Average rate over a whole week.
@@ -50,6 +50,7 @@ class RateProfile {
   std::vector<double> weekday_factors_;
   int start_weekday_;
   Time slot_length_;
+  std::vector<std::size_t> run_end_;  // per slot: the first later slot of another value
   double max_rate_ = 0;
 };
 

@@ -14,6 +14,7 @@
 #include <optional>
 #include <thread>
 
+#include "models/replications.hpp"
 #include "models/rooms/room_trace.hpp"
 #include "sim/arrival_process.hpp"
 #include "sim/error.hpp"
@@ -309,31 +310,11 @@ std::vector<ReplicationMeasures> run_room_replications(const scenario::Scenario&
                                                        const SinkFactory& sinks,
                                                        const std::atomic<int>* stop,
                                                        double interval) {
-  const auto n = static_cast<std::size_t>(scenario.run.replications);
-  std::vector<ReplicationMeasures> results(n);
-  std::atomic<std::size_t> next{0};
-  std::mutex failure_mutex;
-  std::exception_ptr failure;
-  auto work = [&] {
-    for (std::size_t i = next++; i < n; i = next++) {
-      try {
-        if (stop != nullptr && stop->load() != 0) return;
+  return run_replications_in_parallel<ReplicationMeasures>(
+      static_cast<std::size_t>(scenario.run.replications), jobs, stop, [&](std::size_t i) {
         std::unique_ptr<sim::trace::TraceSink> sink = sinks ? sinks(i) : nullptr;
-        results[i] = run_room_replication(scenario, i, {sink.get(), stop, interval});
-      } catch (...) {
-        const std::lock_guard lock(failure_mutex);
-        if (!failure) failure = std::current_exception();
-        next = n;  // the others stop at their next replication
-        return;
-      }
-    }
-  };
-  std::vector<std::jthread> workers;
-  for (int j = 1; j < std::max(1, jobs); ++j) workers.emplace_back(work);
-  work();
-  for (std::jthread& worker : workers) worker.join();
-  if (failure) std::rethrow_exception(failure);
-  return results;
+        return run_room_replication(scenario, i, {sink.get(), stop, interval});
+      });
 }
 
 }  // namespace circlesim::models

@@ -6,7 +6,9 @@
 #include <map>
 #include <set>
 
+#include "models/scenario/city_reader.hpp"
 #include "models/scenario/composition.hpp"
+#include "models/scenario/document_reader.hpp"
 #include "models/scenario/schema_check.hpp"
 #include "models/scenario/semantic_checks.hpp"
 #include "models/scenario/units.hpp"
@@ -23,20 +25,30 @@ using nlohmann::json;
 // is rejected: nothing in a scenario is ever silently ignored.
 const std::map<std::string, std::string> kNotYetSimulated = {
     {"/calendar", "the calendar (holidays, day types)"},
-    {"/city", "the city's geography"},
-    {"/population", "population groups"},
     {"/grid_members", "grid members"},
-    {"/policies", "policies"},
-    {"/facilities/neighbourhood_centres", "neighbourhood centres"},
+    {"/policies/dispatch", "the dispatch policy"},
+    {"/policies/priority", "the priority policy"},
+    {"/policies/staffing", "the staffing policy"},
+    {"/policies/placement", "the placement policy"},
     {"/facilities/red_stations", "red stations"},
-    {"/facilities/street_offices", "street offices"},
-    {"/facilities/district_departments", "district departments"},
 };
 
-class Builder {
+// Facility kinds as the document names them, with the area they belong to.
+struct FacilityPart {
+  const char* key;
+  FacilityKind kind;
+  const char* area_key;  // community, street or district
+};
+constexpr FacilityPart kFacilityParts[] = {
+    {"community_centres", FacilityKind::kCommunityCentre, "community"},
+    {"neighbourhood_centres", FacilityKind::kNeighbourhoodCentre, "community"},
+    {"street_offices", FacilityKind::kStreetOffice, "street"},
+    {"district_departments", FacilityKind::kDistrictDepartment, "district"},
+};
+
+class Builder : DocumentReader {
  public:
-  Builder(const YamlDocument& document, Diagnostics& diagnostics)
-      : doc_(document), diagnostics_(diagnostics) {}
+  using DocumentReader::DocumentReader;
 
   std::optional<Scenario> build() {
     Scenario scenario;
@@ -46,7 +58,9 @@ class Builder {
     // file is reported at once. A value of the wrong type (already reported by the schema check)
     // ends the reading of its part only.
     guarded([&] { read_run(scenario.run); });
-    guarded([&] { read_rooms(scenario); });
+    guarded([&] { read_city_parts(doc_, diagnostics_, scenario); });
+    guarded([&] { read_targets(scenario); });
+    guarded([&] { read_facilities(scenario); });
     guarded([&] { read_profiles(); });
     guarded([&] { read_services(scenario); });
     if (!diagnostics_.empty()) return std::nullopt;
@@ -54,34 +68,6 @@ class Builder {
   }
 
  private:
-  template <class Read>
-  void guarded(Read&& read) {
-    try {
-      read();
-    } catch (const json::exception&) {
-      if (diagnostics_.empty()) throw;  // not explained by the schema check: a bug here
-    }
-  }
-
-  // Whether a problem has been reported at `pointer` or below it.
-  bool reported_under(const std::string& pointer) const {
-    const std::string path = pointer_to_key_path(pointer);
-    return std::any_of(diagnostics_.items().begin(), diagnostics_.items().end(),
-                       [&](const Diagnostic& d) {
-                         return d.key_path == path || d.key_path.rfind(path + ".", 0) == 0;
-                       });
-  }
-
-  void error(const std::string& pointer, const std::string& message) {
-    diagnostics_.add(doc_.locations.find(pointer), pointer_to_key_path(pointer), message);
-  }
-  bool has(const std::string& pointer) const {
-    return doc_.value.contains(json::json_pointer(pointer));
-  }
-  const json& at(const std::string& pointer) const {
-    return doc_.value.at(json::json_pointer(pointer));
-  }
-
   void reject_unsupported() {
     for (const auto& [pointer, part] : kNotYetSimulated) {
       if (has(pointer)) {
@@ -90,15 +76,6 @@ class Builder {
                                    part));
       }
     }
-  }
-
-  // The quantity at `pointer`, or nothing when it is missing or malformed: the schema check
-  // reports those, and checks that depend on the value are skipped rather than repeated.
-  std::optional<double> quantity(const std::string& pointer, QuantityKind kind) const {
-    if (!has(pointer) || !at(pointer).is_string()) return std::nullopt;
-    const QuantityResult result = parse_quantity(at(pointer).get<std::string>(), kind);
-    if (!result.quantity || result.quantity->value < 0) return std::nullopt;
-    return result.quantity->value;
   }
 
   void read_run(RunSettings& run) {
@@ -135,95 +112,149 @@ class Builder {
     if (has("/run/trace/compression")) run.compression = at("/run/trace/compression").get<int>();
   }
 
-  void read_rooms(Scenario& scenario) {
-    if (!has("/facilities/community_centres")) return;
-    const json& centres = at("/facilities/community_centres");
-    for (std::size_t f = 0; f < centres.size(); ++f) {
-      const std::string base = fmt::format("/facilities/community_centres/{}", f);
-      const std::string id = centres[f].value("id", "");
-      for (const char* part : {"opening_hours", "community", "location"}) {
-        if (centres[f].contains(part)) {
-          error(base + "/" + part, fmt::format("{} is part of the scenario language but not "
-                                               "simulated yet; remove it to run this scenario",
-                                               part));
-        }
-      }
-      if (!centres[f].contains("rooms")) continue;
-      const json& rooms = centres[f]["rooms"];
-      for (std::size_t r = 0; r < rooms.size(); ++r) {
-        const std::string pointer = fmt::format("{}/rooms/{}", base, r);
-        const json& spec = rooms[r];
-        Room room;
-        room.facility_id = id;
-        room.type = spec.value("type", "");
-        if (spec.contains("staffing")) {
-          error(pointer + "/staffing",
-                "staffing schedules are part of the scenario language but not simulated yet; "
-                "give a constant 'staff' count");
-        }
-        // A staff count of the wrong type has been reported by the schema check.
-        if (spec.contains("staff") && spec["staff"].is_number_integer()) {
-          room.staff = spec["staff"].get<int>();
-          if (room.staff < 1) {
-            error(pointer + "/staff", "a room needs at least one staff member to run");
-          }
-        }
-        if (spec.contains("waiting_room") && spec["waiting_room"].is_number_integer()) {
-          room.waiting_room = spec["waiting_room"].get<std::size_t>();
-        }
-        room.preemptive = spec.value("preemptive", false);
-        room.on_close = spec.value("on_close", std::string("serve_waiting")) == "send_away"
-                            ? sim::ClosingPolicy::kSendAway
-                            : sim::ClosingPolicy::kServeWaiting;
-        scenario.rooms.push_back(room);
+  void read_targets(Scenario& scenario) {
+    if (const auto travel = quantity("/targets/travel", QuantityKind::kDuration)) {
+      scenario.travel_target_minutes = *travel;
+    }
+    if (const auto wait = quantity("/targets/wait", QuantityKind::kDuration)) {
+      scenario.wait_target_minutes = *wait;
+    }
+  }
+
+  void read_facilities(Scenario& scenario) {
+    for (const FacilityPart& part : kFacilityParts) {
+      const std::string list = std::string("/facilities/") + part.key;
+      if (!has(list)) continue;
+      const json& facilities = at(list);
+      for (std::size_t f = 0; f < facilities.size(); ++f) {
+        read_facility(scenario, part, facilities[f], fmt::format("{}/{}", list, f));
       }
     }
   }
 
-  std::optional<sim::Distribution> distribution(const std::string& pointer) {
-    const json& spec = at(pointer);
-    const std::string kind = spec.value("dist", "");
-    // Every time-valued parameter the kind uses; a missing or malformed one has been reported.
-    bool complete = true;
-    auto d = [&](const std::string& key) {
-      const auto value = quantity(pointer + "/" + key, QuantityKind::kDuration);
-      complete = complete && value.has_value();
-      return value.value_or(0.0);
-    };
-    auto n = [&](const char* key) {
-      complete = complete && spec.contains(key) && spec[key].is_number();
-      return spec.value(key, 0.0);
-    };
-    std::optional<sim::Distribution> made;
-    try {
-      if (kind == "deterministic") made = sim::Distribution::deterministic(d("value"));
-      if (kind == "exponential") made = sim::Distribution::exponential(d("mean"));
-      if (kind == "uniform") made = sim::Distribution::uniform(d("min"), d("max"));
-      if (kind == "triangular") made = sim::Distribution::triangular(d("min"), d("mode"), d("max"));
-      if (kind == "truncated_normal")
-        made = sim::Distribution::truncated_normal(d("mean"), d("sd"));
-      if (kind == "lognormal") made = sim::Distribution::lognormal(d("mean"), n("cv"));
-      if (kind == "gamma") made = sim::Distribution::gamma(d("mean"), n("cv"));
-      if (kind == "erlang") {
-        complete = complete && spec.contains("k") && spec["k"].is_number_integer();
-        made = sim::Distribution::erlang(spec.value("k", 1), d("mean"));
-      }
-      if (kind == "weibull") made = sim::Distribution::weibull(n("shape"), d("scale"));
-      if (kind == "hyperexponential")
-        made = sim::Distribution::hyperexponential(d("mean"), n("cv"));
-      if (kind == "empirical") {
-        std::vector<double> values;
-        for (std::size_t i = 0; i < spec.value("values", json::array()).size(); ++i) {
-          values.push_back(d(fmt::format("values/{}", i)));
-        }
-        complete = complete && spec.contains("weights") && spec["weights"].is_array();
-        made = sim::Distribution::empirical(values, spec.value("weights", std::vector<double>{}));
-      }
-    } catch (const sim::InvalidParameter& e) {
-      // A parameter's own problem (missing, malformed, or out of the schema's range) explains it.
-      if (complete && !reported_under(pointer)) error(pointer, e.what());
+  void read_facility(Scenario& scenario, const FacilityPart& part, const json& spec,
+                     const std::string& base) {
+    Facility facility;
+    facility.id = spec.value("id", "");
+    facility.name = spec.value("name", facility.id);
+    facility.kind = part.kind;
+    if (spec.contains("opening_hours")) {
+      error(base + "/opening_hours",
+            "opening_hours is part of the scenario language but not simulated yet; remove it "
+            "to run this scenario");
     }
-    return complete ? made : std::nullopt;
+    if (scenario.city) {
+      resolve_place(*scenario.city, part, spec, base, facility);
+    } else {
+      // Without a city there is one implicit community: naming it is harmless, but a
+      // location would mean travel, which needs the city.
+      if (spec.contains("location")) {
+        error(base + "/location",
+              "a location needs the scenario's city (add a `city` section, or remove it)");
+      }
+    }
+    const std::size_t facility_index = scenario.facilities.size();
+    const json rooms = spec.value("rooms", json::array());
+    for (std::size_t r = 0; r < rooms.size(); ++r) {
+      facility.rooms.push_back(scenario.rooms.size());
+      scenario.rooms.push_back(
+          read_room(rooms[r], fmt::format("{}/rooms/{}", base, r), facility_index, facility.id));
+    }
+    scenario.facilities.push_back(std::move(facility));
+  }
+
+  // The facility's area (community, street or district) and its location: as given, or the
+  // area's (a community's own location; a street's or district's population-weighted centre).
+  void resolve_place(const city::City& c, const FacilityPart& part, const json& spec,
+                     const std::string& base, Facility& facility) {
+    if (!spec.contains(part.area_key)) {
+      error(base, fmt::format("missing required key '{}' (expected the id of the {} it belongs "
+                              "to: the scenario has a city)",
+                              part.area_key, part.area_key));
+      return;
+    }
+    const std::string area_id = spec.value(part.area_key, "");
+    std::vector<city::Index> communities;
+    bool found = false;
+    if (std::string(part.area_key) == "community") {
+      for (city::Index k = 0; k < c.communities.size(); ++k) {
+        if (c.communities[k].id == area_id) {
+          facility.area = k;
+          communities.push_back(k);
+          found = true;
+        }
+      }
+    } else if (std::string(part.area_key) == "street") {
+      for (city::Index k = 0; k < c.streets.size(); ++k) {
+        if (c.streets[k].id == area_id) {
+          facility.area = k;
+          communities = c.streets[k].communities;
+          found = true;
+        }
+      }
+    } else {
+      for (city::Index d = 0; d < c.districts.size(); ++d) {
+        if (c.districts[d].id != area_id) continue;
+        facility.area = d;
+        found = true;
+        for (const city::Index street : c.districts[d].streets) {
+          for (const city::Index k : c.streets[street].communities) communities.push_back(k);
+        }
+      }
+    }
+    if (!found) {
+      error(base + "/" + part.area_key,
+            fmt::format("{} '{}' is not in the city (expected the id of one of its {} {}s)",
+                        part.area_key, area_id,
+                        std::string(part.area_key) == "community" ? c.communities.size()
+                        : std::string(part.area_key) == "street"  ? c.streets.size()
+                                                                  : c.districts.size(),
+                        part.area_key));
+      return;
+    }
+    if (spec.contains("location")) {
+      const auto x = quantity(base + "/location/x", QuantityKind::kDistance);
+      const auto y = quantity(base + "/location/y", QuantityKind::kDistance);
+      if (x && y) facility.location = {*x, *y};
+      return;
+    }
+    double weight = 0;
+    city::Point sum;
+    for (const city::Index k : communities) {
+      const auto w = static_cast<double>(std::max<std::int64_t>(c.communities[k].population, 1));
+      sum.x += w * c.communities[k].location.x;
+      sum.y += w * c.communities[k].location.y;
+      weight += w;
+    }
+    facility.location = {sum.x / weight, sum.y / weight};
+  }
+
+  Room read_room(const json& spec, const std::string& pointer, std::size_t facility,
+                 const std::string& facility_id) {
+    Room room;
+    room.facility = facility;
+    room.facility_id = facility_id;
+    room.type = spec.value("type", "");
+    if (spec.contains("staffing")) {
+      error(pointer + "/staffing",
+            "staffing schedules are part of the scenario language but not simulated yet; "
+            "give a constant 'staff' count");
+    }
+    // A staff count of the wrong type has been reported by the schema check.
+    if (spec.contains("staff") && spec["staff"].is_number_integer()) {
+      room.staff = spec["staff"].get<int>();
+      if (room.staff < 1) {
+        error(pointer + "/staff", "a room needs at least one staff member to run");
+      }
+    }
+    if (spec.contains("waiting_room") && spec["waiting_room"].is_number_integer()) {
+      room.waiting_room = spec["waiting_room"].get<std::size_t>();
+    }
+    room.preemptive = spec.value("preemptive", false);
+    room.on_close = spec.value("on_close", std::string("serve_waiting")) == "send_away"
+                        ? sim::ClosingPolicy::kSendAway
+                        : sim::ClosingPolicy::kServeWaiting;
+    return room;
   }
 
   void read_services(Scenario& scenario) {
@@ -239,20 +270,26 @@ class Builder {
       Service service;
       service.id = spec.value("id", "");
       service.name = spec.value("name", service.id);
-      for (const char* part : {"eligible", "escalation", "travel"}) {
-        if (spec.contains(part)) {
-          error(base + "/" + part, fmt::format("{} is part of the scenario language but not "
-                                               "simulated yet; remove it to run this scenario",
-                                               part));
+      if (scenario.city) {
+        read_city_service(scenario, spec, base, service);
+      } else {
+        for (const char* part : {"eligible", "escalation", "travel"}) {
+          if (spec.contains(part)) {
+            error(base + "/" + part,
+                  fmt::format("{} needs the scenario's city (add a `city` section, or remove it)",
+                              part));
+          }
         }
+        const std::string channel = spec.value("channel", "centre_room");
+        if (channel != "centre_room") {
+          error(base + "/channel",
+                fmt::format("channel '{}' needs the scenario's city (expected centre_room "
+                            "without one)",
+                            channel));
+        }
+        resolve_room(scenario, spec, base, service);
+        read_demand(spec, base, service);
       }
-      const std::string channel = spec.value("channel", "centre_room");
-      if (channel != "centre_room") {
-        error(base + "/channel",
-              fmt::format("channel '{}' is not simulated yet (expected centre_room)", channel));
-      }
-      resolve_room(scenario, spec, base, service);
-      read_demand(spec, base, service);
       if (spec.contains("duration")) {
         if (auto d = distribution(base + "/duration")) service.duration = *d;
       } else {
@@ -262,6 +299,8 @@ class Builder {
       if (spec.contains("priority")) {
         if (spec["priority"].is_number_integer()) {
           service.priority = spec["priority"].get<int>();
+        } else if (scenario.city && spec["priority"].is_object()) {
+          read_priority_by_group(scenario, spec["priority"], service);
         } else {
           error(base + "/priority",
                 "priority by group needs population groups, which are not simulated yet "
@@ -270,6 +309,98 @@ class Builder {
       }
       scenario.services.push_back(std::move(service));
     }
+  }
+
+  std::optional<std::size_t> group_index(const Scenario& scenario, const std::string& id) const {
+    for (std::size_t g = 0; g < scenario.groups.size(); ++g) {
+      if (scenario.groups[g].id == id) return g;
+    }
+    return std::nullopt;  // the semantic checks report unknown groups
+  }
+
+  void read_priority_by_group(const Scenario& scenario, const json& by_group, Service& service) {
+    service.priority_by_group.assign(scenario.groups.size(), -1);
+    for (const auto& [group, priority] : by_group.items()) {
+      if (const auto g = group_index(scenario, group)) {
+        service.priority_by_group[*g] = priority.get<int>();
+      }
+    }
+    // Residents in none of the listed groups get the `general` entry, or 1 without one.
+    if (service.priority_by_group[0] < 0) service.priority_by_group[0] = 1;
+    service.priority = service.priority_by_group[0];
+  }
+
+  // A service of a city: where it is served, who asks and how often, how they travel, and
+  // what is escalated.
+  void read_city_service(const Scenario& scenario, const json& spec, const std::string& base,
+                         Service& service) {
+    static const std::map<std::string, Channel> kChannels = {
+        {"centre_room", Channel::kCentreRoom},
+        {"neighbourhood_centre", Channel::kNeighbourhoodCentre},
+        {"street_office", Channel::kStreetOffice},
+    };
+    const std::string channel = spec.value("channel", "centre_room");
+    const auto found = kChannels.find(channel);
+    if (found == kChannels.end()) {
+      error(base + "/channel", fmt::format("channel '{}' is not simulated yet (expected "
+                                           "centre_room, neighbourhood_centre or street_office)",
+                                           channel));
+    } else {
+      service.channel = found->second;
+    }
+    service.room_type = spec.value("room", "");
+    if (service.room_type.empty()) {
+      error(base, fmt::format("missing required key 'room' (expected the room type that "
+                              "serves it at the {})",
+                              channel));
+    }
+    for (const json& group : spec.value("eligible", json::array())) {
+      if (const auto g = group_index(scenario, group.get<std::string>())) {
+        service.eligible.push_back(*g);
+      }
+    }
+    if (spec.contains("travel")) {
+      const json& travel = spec["travel"];
+      const std::string mode = travel.value("mode", "walk");
+      service.speed_m_per_min = mode == "bike" ? 240.0 : mode == "car" ? 25000.0 / 60.0 : 60.0;
+      service.speed_given = mode != "walk" || travel.contains("speed");
+      if (const auto speed = quantity(base + "/travel/speed", QuantityKind::kSpeed)) {
+        if (*speed <= 0) {
+          error(base + "/travel/speed", "a travel speed must be > 0");
+        } else {
+          service.speed_m_per_min = *speed;
+        }
+      }
+    }
+    if (spec.contains("escalation")) read_escalation(spec["escalation"], base, service);
+    for (std::size_t i = 0; i < spec.value("demand", json::array()).size(); ++i) {
+      const std::string pointer = fmt::format("{}/demand/{}", base, i);
+      const json& item = spec["demand"][i];
+      DemandStream stream;
+      if (const auto g = group_index(scenario, item.value("group", "general"))) stream.group = *g;
+      if (!item.contains("rate") || !item["rate"].is_string()) continue;
+      const QuantityResult rate =
+          parse_quantity(item["rate"].get<std::string>(), QuantityKind::kRate);
+      if (!rate.quantity) continue;  // reported by the schema check
+      stream.per_member = rate.quantity->per_1000_residents;
+      stream.rate_per_minute = rate.quantity->value / (stream.per_member ? 1000.0 : 1.0);
+      if (item.contains("profile")) {
+        Service holder;
+        read_demand_profile(item["profile"], pointer + "/profile", holder);
+        stream.profile = holder.profile;
+      }
+      service.demand.push_back(std::move(stream));
+    }
+  }
+
+  void read_escalation(const json& spec, const std::string& base, Service& service) {
+    Escalation& e = service.escalation;
+    e.probability = spec.value("probability", 0.0);
+    e.to = spec.value("to", std::string("street_office")) == "district_department"
+               ? EscalationTarget::kDistrictDepartment
+               : EscalationTarget::kStreetOffice;
+    if (spec.contains("delay")) e.delay = distribution(base + "/escalation/delay");
+    e.room_type = spec.value("room", service.room_type);
   }
 
   void resolve_room(const Scenario& scenario, const json& spec, const std::string& base,
@@ -420,8 +551,6 @@ class Builder {
     }
   }
 
-  const YamlDocument& doc_;
-  Diagnostics& diagnostics_;
   std::map<std::string, Profile> profiles_;
 };
 

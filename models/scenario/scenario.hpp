@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "models/city/geography.hpp"
 #include "sim/distribution.hpp"
 #include "sim/server_pool.hpp"
 #include "sim/time.hpp"
@@ -30,8 +31,28 @@ struct RunSettings {
   int compression = 1;  // deflate level of the trace tables
 };
 
+enum class FacilityKind : std::uint8_t {
+  kCommunityCentre,
+  kNeighbourhoodCentre,
+  kRedStation,
+  kStreetOffice,
+  kDistrictDepartment,
+};
+
+// A place of service. With a city, `area` is the index of its community (centres), street
+// (red stations, street offices) or district (departments), and `location` is resolved.
+struct Facility {
+  std::string id;
+  std::string name;
+  FacilityKind kind = FacilityKind::kCommunityCentre;
+  city::Index area = 0;
+  city::Point location;
+  std::vector<std::size_t> rooms;  // indices into Scenario::rooms
+};
+
 // One service room of a facility: c staff serving the services routed to the room's type.
 struct Room {
+  std::size_t facility = 0;  // index into Scenario::facilities
   std::string facility_id;
   std::string type;
   int staff = 1;
@@ -46,23 +67,91 @@ struct Profile {
   std::vector<double> weekday_factors;  // 7 values, Monday first; empty: all 1
 };
 
-// One catalogue item with Poisson demand served in a room.
+enum class Channel : std::uint8_t {
+  kCentreRoom,
+  kNeighbourhoodCentre,
+  kHomeVisit,
+  kRedStation,
+  kStreetOffice,
+  kDistrictDepartment,  // only as an escalation target
+};
+
+// One stream of requests of a service in a city: members of `group` ask at `rate_per_minute`
+// each (per_member) or every community asks at that rate (absolute).
+struct DemandStream {
+  std::size_t group = 0;  // index into Scenario::groups; 0 is `general`
+  double rate_per_minute = 0;
+  bool per_member = false;
+  std::optional<Profile> profile;  // none: constant
+};
+
+enum class EscalationTarget : std::uint8_t { kStreetOffice, kDistrictDepartment };
+
+// What the community cannot solve: after service, passed on with `probability`.
+struct Escalation {
+  double probability = 0;
+  EscalationTarget to = EscalationTarget::kStreetOffice;
+  std::optional<sim::Distribution> delay;
+  std::string room_type;  // the room at the target; empty: the service's room type
+};
+
+// One catalogue item. Without a city it is Poisson demand at one room (`room`, the total rate
+// and profile); in a city, its demand streams, channel, eligibility and travel apply.
 struct Service {
   std::string id;
   std::string name;
-  std::size_t room = 0;            // index into Scenario::rooms
+  std::size_t room = 0;            // index into Scenario::rooms (scenarios without a city)
   double rate_per_minute = 0;      // total Poisson arrival rate, before the profile's factors
   std::optional<Profile> profile;  // none: the rate is constant
   sim::Distribution duration = sim::Distribution::exponential(1.0);
   std::optional<sim::Distribution> patience;  // none: nobody gives up
   int priority = 1;                           // 0 is served first
+  // With a city:
+  Channel channel = Channel::kCentreRoom;
+  std::string room_type;
+  std::vector<DemandStream> demand;
+  std::vector<std::size_t> eligible;   // group indices; empty: every resident
+  std::vector<int> priority_by_group;  // per group index (-1: not listed); empty: `priority`
+  double speed_m_per_min = 60;         // walking 1.0 m/s unless the service says otherwise
+  bool speed_given = false;            // the service fixes the speed (else by group)
+  Escalation escalation;
+};
+
+// One population group as written; shares by area are keyed by the area's id.
+struct GroupConfig {
+  std::string id;
+  std::string name;
+  double share = 1;
+  std::optional<std::size_t> subset_of;
+  std::vector<std::pair<std::size_t, double>> overlaps;
+  std::vector<std::pair<std::string, double>> share_by_district;
+  std::vector<std::pair<std::string, double>> share_by_community;
+  std::vector<std::pair<std::string, double>> share_by_grid;
+};
+
+enum class ChoiceKind : std::uint8_t { kOwnCentre, kNearest, kLogit };
+
+// How a resident picks the facility for a request (policies.facility_choice).
+struct ChoicePolicy {
+  ChoiceKind kind = ChoiceKind::kNearest;
+  double max_travel_minutes = 1e300;  // beyond it the request is unmet
+  double travel_weight = 0.15;        // logit utility per minute of travel
+  double wait_weight = 0.1;           // logit utility per minute of expected wait
+  int candidates = 5;                 // logit: the nearest few facilities offering the service
 };
 
 struct Scenario {
   std::string file;
   RunSettings run;
+  std::vector<Facility> facilities;
   std::vector<Room> rooms;
   std::vector<Service> services;
+  // The city model (all empty for a scenario of rooms alone):
+  std::optional<city::City> city;
+  std::vector<GroupConfig> groups;  // groups[0] is `general`
+  ChoicePolicy facility_choice;
+  double travel_target_minutes = 15;  // the 15-minute service circle
+  double wait_target_minutes = 15;
 };
 
 }  // namespace circlesim::scenario

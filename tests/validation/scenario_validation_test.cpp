@@ -183,6 +183,7 @@ INSTANTIATE_TEST_SUITE_P(Files, ScenarioValidation, testing::ValuesIn(cases()),
 TEST(ScenarioValidationFolder, EveryFileIsChecked) {
   std::vector<std::string> checked;
   for (const Case& c : cases()) checked.push_back(c.file);
+  checked.emplace_back("city-erlang-c.yaml");  // the city model's case: city_validation_test.cpp
   for (const auto& entry : std::filesystem::directory_iterator(scenario_dir())) {
     if (entry.path().extension() != ".yaml") continue;
     EXPECT_NE(std::find(checked.begin(), checked.end(), entry.path().filename().string()),

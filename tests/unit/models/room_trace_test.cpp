@@ -11,49 +11,10 @@
 
 #include "models/rooms/room_model.hpp"
 #include "models/scenario/loader.hpp"
+#include "tests/unit/models/memory_sink.hpp"
 
 namespace circlesim {
 namespace {
-
-namespace trace = sim::trace;
-
-// Keeps everything in memory.
-class MemorySink final : public trace::TraceSink {
- public:
-  explicit MemorySink(trace::TraceLevel level) : level_(level) {}
-  [[nodiscard]] trace::TraceLevel level() const override { return level_; }
-  void begin(const trace::Provenance&) override {}
-  void write_lookup(const std::string& kind, const std::vector<std::string>& names) override {
-    lookups[kind] = names;
-  }
-  void append_requests(std::span<const trace::RequestRecord> rows) override {
-    requests.insert(requests.end(), rows.begin(), rows.end());
-  }
-  void append_events(std::span<const trace::EventRecord> rows) override {
-    events.insert(events.end(), rows.begin(), rows.end());
-  }
-  void write_timeseries(const trace::TimeSeries& s) override { series[s.metric] = s; }
-  void write_scalars(std::span<const trace::ScalarRecord> s) override {
-    scalars.assign(s.begin(), s.end());
-  }
-  void write_histograms(const trace::HistogramSet& h) override { histograms[h.metric] = h; }
-  void finish(trace::TraceStatus s, double at) override {
-    status = s;
-    stopped_at = at;
-    ++finished;
-  }
-
-  trace::TraceLevel level_;
-  std::map<std::string, std::vector<std::string>> lookups;
-  std::vector<trace::RequestRecord> requests;
-  std::vector<trace::EventRecord> events;
-  std::map<std::string, trace::TimeSeries> series;
-  std::vector<trace::ScalarRecord> scalars;
-  std::map<std::string, trace::HistogramSet> histograms;
-  trace::TraceStatus status = trace::TraceStatus::kInterrupted;
-  double stopped_at = 0;
-  int finished = 0;
-};
 
 scenario::Scenario load(const std::string& name) {
   const auto path =

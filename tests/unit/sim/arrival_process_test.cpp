@@ -154,17 +154,25 @@ TEST(ArrivalRateProfileTest, WithoutWeekdayFactorsEveryDayIsTheSame) {
   EXPECT_DOUBLE_EQ(p.max_rate(), 0.3);
 }
 
-TEST(ArrivalRateProfileTest, PieceEndIsTheNextSlotBoundary) {
+TEST(ArrivalRateProfileTest, PieceEndIsTheEndOfARunOfEqualSlots) {
   const RateProfile hourly(kBaseRate, kDailyShape, kWeekdayFactors);
-  EXPECT_EQ(hourly.piece_end(0.0), 60.0);
-  EXPECT_EQ(hourly.piece_end(59.999), 60.0);
-  EXPECT_EQ(hourly.piece_end(60.0), 120.0);  // a boundary starts the next piece
+  EXPECT_EQ(hourly.piece_end(0.0), 360.0);  // the night's six zero hours are one piece
+  EXPECT_EQ(hourly.piece_end(59.999), 360.0);
+  EXPECT_EQ(hourly.piece_end(360.0), 420.0);         // a boundary starts the next piece
+  EXPECT_EQ(hourly.piece_end(9 * 60.0), 11 * 60.0);  // 09:00-11:00 both at 3
   EXPECT_EQ(hourly.piece_end(1439.5), 1440.0);
-  EXPECT_EQ(hourly.piece_end(10 * kWeek + 61), 10 * kWeek + 120);
-  const RateProfile quarter_hourly(1.0, std::vector<double>(96, 1.0));
-  EXPECT_EQ(quarter_hourly.piece_end(0.0), 15.0);
-  EXPECT_EQ(quarter_hourly.piece_end(16.0), 30.0);
+  EXPECT_EQ(hourly.piece_end(10 * kWeek + 61), 10 * kWeek + 360);
+  // Equal neighbouring slots form one piece, ending at the day's end at the latest.
+  std::vector<double> quarters(96, 1.0);
+  for (std::size_t q = 34; q < 48; ++q) quarters[q] = 3.0;  // 08:30-12:00
+  const RateProfile quarter_hourly(1.0, quarters);
+  EXPECT_EQ(quarter_hourly.piece_end(0.0), 510.0);
+  EXPECT_EQ(quarter_hourly.piece_end(16.0), 510.0);
+  EXPECT_EQ(quarter_hourly.piece_end(510.0), 720.0);
+  EXPECT_EQ(quarter_hourly.piece_end(719.0), 720.0);
+  EXPECT_EQ(quarter_hourly.piece_end(720.0), kDay);
   EXPECT_EQ(quarter_hourly.piece_end(kDay - 1), kDay);
+  EXPECT_EQ(quarter_hourly.piece_end(3 * kDay + 600), 3 * kDay + 720);
   const RateProfile flat(1.0, {1.0});
   EXPECT_EQ(flat.piece_end(100.0), kDay);
   EXPECT_EQ(flat.piece_end(kDay), 2 * kDay);

@@ -1,0 +1,287 @@
+// The city, population groups and facility-choice policy of a scenario (city_reader.hpp).
+#include "models/scenario/city_reader.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <filesystem>
+#include <map>
+
+#include "models/city/city_csv.hpp"
+#include "models/city/synthetic_city.hpp"
+#include "models/scenario/document_reader.hpp"
+#include "sim/error.hpp"
+
+namespace circlesim::scenario {
+
+namespace {
+
+class CityReader : DocumentReader {
+ public:
+  using DocumentReader::DocumentReader;
+
+  void read(Scenario& scenario) {
+    guarded([&] { read_groups(scenario); });
+    if (has("/city")) guarded([&] { read_city(scenario); });
+    guarded([&] { read_choice_policy(scenario.facility_choice); });
+  }
+
+ private:
+  double detour_factor() const {
+    return has("/city/detour_factor") && at("/city/detour_factor").is_number()
+               ? at("/city/detour_factor").get<double>()
+               : 1.3;
+  }
+
+  std::optional<city::Point> location(const std::string& pointer) const {
+    const auto x = quantity(pointer + "/x", QuantityKind::kDistance);
+    const auto y = quantity(pointer + "/y", QuantityKind::kDistance);
+    if (!x || !y) return std::nullopt;
+    return city::Point{*x, *y};
+  }
+
+  void read_city(Scenario& scenario) {
+    if (has("/city/districts")) {
+      read_inline_city(scenario);
+    } else if (has("/city/csv")) {
+      read_csv_city(scenario);
+    } else if (has("/city/synthetic")) {
+      read_synthetic_city(scenario);
+    }
+    if (scenario.city) {
+      for (const std::string& problem : city::check_city(*scenario.city)) error("/city", problem);
+    }
+  }
+
+  void read_inline_city(Scenario& scenario) {
+    city::City c;
+    c.detour_factor = detour_factor();
+    const json& districts = at("/city/districts");
+    for (std::size_t d = 0; d < districts.size(); ++d) {
+      const json& district = districts[d];
+      c.districts.push_back({district.at("id").get<std::string>(),
+                             district.value("name", district.at("id").get<std::string>()),
+                             {}});
+      const json& streets = district.at("streets");
+      for (std::size_t s = 0; s < streets.size(); ++s) {
+        const json& street = streets[s];
+        const auto street_index = static_cast<city::Index>(c.streets.size());
+        c.districts.back().streets.push_back(street_index);
+        c.streets.push_back({street.at("id").get<std::string>(),
+                             street.value("name", street.at("id").get<std::string>()),
+                             static_cast<city::Index>(d),
+                             {}});
+        const json& communities = street.at("communities");
+        for (std::size_t k = 0; k < communities.size(); ++k) {
+          const std::string pointer =
+              fmt::format("/city/districts/{}/streets/{}/communities/{}", d, s, k);
+          read_inline_community(communities[k], pointer, street_index, static_cast<city::Index>(d),
+                                c);
+        }
+      }
+    }
+    scenario.city = std::move(c);
+  }
+
+  void read_inline_community(const json& spec, const std::string& pointer, city::Index street,
+                             city::Index district, city::City& c) {
+    city::Community community;
+    community.id = spec.at("id").get<std::string>();
+    community.name = spec.value("name", community.id);
+    community.street = street;
+    community.district = district;
+    community.population = spec.at("population").get<std::int64_t>();
+    community.households = spec.value(
+        "households", static_cast<std::int64_t>(std::llround(
+                          static_cast<double>(community.population) / city::kPersonsPerHousehold)));
+    community.location = location(pointer + "/location").value_or(city::Point{});
+    community.area_km2 = spec.value("area", 0.0);
+    community.first_grid = static_cast<city::Index>(c.grids.size());
+    const auto community_index = static_cast<city::Index>(c.communities.size());
+    c.streets[street].communities.push_back(community_index);
+
+    const json grids = spec.value("grids", json::array());
+    if (grids.empty()) {
+      c.grids.push_back({community.id, community_index, community.population, community.households,
+                         community.location});
+    } else {
+      // Grids without a population share what the listed ones leave, evenly.
+      std::int64_t listed = 0;
+      std::int64_t unlisted = 0;
+      for (const json& grid : grids) {
+        if (grid.contains("population")) {
+          listed += grid["population"].get<std::int64_t>();
+        } else {
+          ++unlisted;
+        }
+      }
+      const std::int64_t rest = std::max<std::int64_t>(0, community.population - listed);
+      std::int64_t handed = 0;
+      for (std::size_t g = 0; g < grids.size(); ++g) {
+        const json& grid = grids[g];
+        city::Grid made;
+        made.id = grid.at("id").get<std::string>();
+        made.community = community_index;
+        if (grid.contains("population")) {
+          made.population = grid["population"].get<std::int64_t>();
+        } else {
+          made.population = rest / unlisted + (handed < rest % unlisted ? 1 : 0);
+          ++handed;
+        }
+        made.households = grid.value(
+            "households", static_cast<std::int64_t>(std::llround(
+                              static_cast<double>(made.population) / city::kPersonsPerHousehold)));
+        made.location =
+            location(fmt::format("{}/grids/{}/location", pointer, g)).value_or(community.location);
+        c.grids.push_back(std::move(made));
+      }
+    }
+    community.grid_count = static_cast<city::Index>(c.grids.size()) - community.first_grid;
+    c.communities.push_back(std::move(community));
+  }
+
+  void read_csv_city(Scenario& scenario) {
+    const std::filesystem::path base = std::filesystem::path(doc_.locations.file()).parent_path();
+    auto path_of = [&](const char* key) -> std::string {
+      const std::string pointer = std::string("/city/csv/") + key;
+      if (!has(pointer)) return {};
+      return (base / at(pointer).get<std::string>()).string();
+    };
+    const city::CityCsvPaths paths{path_of("districts"), path_of("streets"), path_of("communities"),
+                                   path_of("grids")};
+    scenario.city = city::read_city_csv(paths, detour_factor(), diagnostics_);
+  }
+
+  void read_synthetic_city(Scenario& scenario) {
+    const json& spec = at("/city/synthetic");
+    city::SyntheticCitySpec made;
+    made.seed = spec.value("seed", scenario.run.seed);
+    made.detour_factor = detour_factor();
+    if (spec.contains("districts") && spec["districts"].is_array()) {
+      for (const json& district : spec["districts"]) {
+        made.districts.push_back({district.at("id").get<std::string>(),
+                                  district.value("name", district.at("id").get<std::string>()),
+                                  district.at("population").get<std::int64_t>(),
+                                  district.at("area").get<double>()});
+      }
+    } else {
+      made.district_count = spec.value("districts", 1);
+    }
+    made.streets_per_district = spec.value("streets_per_district", made.streets_per_district);
+    made.communities_per_street = spec.value("communities_per_street", made.communities_per_street);
+    made.grids_per_community = spec.value("grids_per_community", made.grids_per_community);
+    made.residents_per_grid = spec.value("residents_per_grid", made.residents_per_grid);
+    made.residents_per_community =
+        spec.value("residents_per_community", made.residents_per_community);
+    made.communities = spec.value("communities", std::int64_t{0});
+    made.grids = spec.value("grids", std::int64_t{0});
+    if (const auto spacing = quantity("/city/synthetic/spacing", QuantityKind::kDistance)) {
+      made.spacing_m = *spacing;
+    }
+    try {
+      scenario.city = city::generate_city(made);
+    } catch (const sim::InvalidParameter& e) {
+      error("/city/synthetic", e.what());
+    }
+  }
+
+  void read_groups(Scenario& scenario) {
+    scenario.groups.clear();
+    scenario.groups.push_back({"general", "All residents", 1.0, {}, {}, {}, {}, {}});
+    if (!has("/population/groups")) return;
+    const json& groups = at("/population/groups");
+    std::map<std::string, std::size_t> index{{"general", 0}};
+    for (const json& group : groups) {
+      const std::string id = group.at("id").get<std::string>();
+      if (id != "general") index.emplace(id, index.size());
+    }
+    for (const json& group : groups) {
+      const std::string id = group.at("id").get<std::string>();
+      if (id == "general") continue;  // the semantic checks say what is wrong with that
+      GroupConfig config;
+      config.id = id;
+      config.name = group.value("name", id);
+      config.share = group.at("share").get<double>();
+      if (group.contains("subset_of")) {
+        const auto parent = index.find(group["subset_of"].get<std::string>());
+        if (parent != index.end()) config.subset_of = parent->second;
+      }
+      // Named copies: iterating items() of a temporary would outlive it.
+      const json overlaps = group.value("overlaps", json::object());
+      for (const auto& [other, joint] : overlaps.items()) {
+        const auto partner = index.find(other);
+        if (partner != index.end()) {
+          config.overlaps.emplace_back(partner->second, joint.get<double>());
+        }
+      }
+      const json by = group.value("shares_by", json::object());
+      auto read_shares = [&](const char* level, std::vector<std::pair<std::string, double>>& into) {
+        const json shares = by.value(level, json::object());
+        for (const auto& [area, share] : shares.items())
+          into.emplace_back(area, share.get<double>());
+      };
+      read_shares("district", config.share_by_district);
+      read_shares("community", config.share_by_community);
+      read_shares("grid", config.share_by_grid);
+      scenario.groups.push_back(std::move(config));
+    }
+  }
+
+  void read_choice_policy(ChoicePolicy& policy) {
+    const std::string base = "/policies/facility_choice";
+    if (!has(base)) return;
+    const std::string name = at(base + "/name").get<std::string>();
+    if (name == "own_centre") {
+      policy.kind = ChoiceKind::kOwnCentre;
+    } else if (name == "nearest") {
+      policy.kind = ChoiceKind::kNearest;
+    } else if (name == "logit") {
+      policy.kind = ChoiceKind::kLogit;
+    } else {
+      error(base + "/name", fmt::format("unknown facility-choice policy '{}' (expected "
+                                        "own_centre, nearest or logit)",
+                                        name));
+      return;
+    }
+    if (!has(base + "/parameters")) return;
+    const json& parameters = at(base + "/parameters");
+    for (const auto& [key, value] : parameters.items()) {
+      const std::string pointer = base + "/parameters/" + key;
+      if (key == "max_travel_time") {
+        if (const auto t =
+                value.is_string() ? quantity(pointer, QuantityKind::kDuration) : std::nullopt) {
+          policy.max_travel_minutes = *t;
+        } else {
+          error(pointer, "expected a duration such as 30min");
+        }
+      } else if (key == "travel_weight" || key == "wait_weight") {
+        if (!value.is_number() || value.get<double>() < 0) {
+          error(pointer,
+                fmt::format("expected a number >= 0 (utility per minute), got {}", value.dump()));
+        } else if (key == "travel_weight") {
+          policy.travel_weight = value.get<double>();
+        } else {
+          policy.wait_weight = value.get<double>();
+        }
+      } else if (key == "candidates") {
+        if (!value.is_number_integer() || value.get<int>() < 1 || value.get<int>() > 50) {
+          error(pointer, fmt::format("expected an integer from 1 to 50, got {}", value.dump()));
+        } else {
+          policy.candidates = value.get<int>();
+        }
+      } else {
+        error(pointer, fmt::format("unknown parameter '{}' of facility_choice (expected "
+                                   "max_travel_time, travel_weight, wait_weight or candidates)",
+                                   key));
+      }
+    }
+  }
+};
+
+}  // namespace
+
+void read_city_parts(const YamlDocument& document, Diagnostics& diagnostics, Scenario& scenario) {
+  CityReader(document, diagnostics).read(scenario);
+}
+
+}  // namespace circlesim::scenario

@@ -1,0 +1,86 @@
+// What one replication of the city model measured, after the warm-up, by service, group,
+// community, district and room. Counts are plain numbers per replication; the summary puts
+// confidence intervals on them across replications.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/histogram.hpp"
+#include "sim/tally.hpp"
+
+namespace circlesim::services {
+
+// Why a request found no service point.
+enum class UnmetReason : std::uint8_t { kNoFacility, kTooFar, kNotEligible };
+inline constexpr int kUnmetReasons = 3;
+
+// The fate of requests and their times. A request arriving after the warm-up counts once, by
+// its outcome at its first place of service: served there, reneged, balked (a full room, or sent
+// away at closing), unmet (no place in reach, see UnmetReason), escalated (served, then passed
+// to the street or district), or still in the system when the run ends.
+struct FlowCounts {
+  double requests = 0;
+  double served = 0;
+  double reneged = 0;
+  double balked = 0;
+  double unmet = 0;
+  double escalated = 0;
+  double in_system = 0;
+  double unmet_by_reason[kUnmetReasons] = {0, 0, 0};
+  sim::Tally wait;     // arrival at the room to start of service, of served and escalated
+  sim::Tally sojourn;  // request made to leaving the room (travel included), same requests
+  sim::Tally travel;   // of everyone who travelled
+  double within_travel_target = 0;  // travellers whose trip took <= the target
+  double within_wait_target = 0;    // served or escalated with wait <= the target
+
+  void add_outcome_counts(const FlowCounts& other);
+};
+
+// Flow counts with quantiles of wait and sojourn (per service and per group).
+struct FlowWithQuantiles {
+  FlowCounts flow;
+  sim::Histogram wait_histogram{0.01, 1e-3, 10 * 365 * 1440.0};
+  sim::Histogram sojourn_histogram{0.01, 1e-3, 10 * 365 * 1440.0};
+};
+
+struct RoomCounts {
+  double arrivals = 0;
+  double served = 0;
+  double utilisation = 0;                   // busy staff / staff, time-average
+  std::vector<double> utilisation_by_hour;  // 24 values: busy / staff by hour of day
+};
+
+// Escalations at the street office or district department.
+struct EscalationCounts {
+  double escalated = 0;
+  double resolved = 0;         // served at the target
+  double unresolved = 0;       // reneged, balked, or found no target
+  sim::Tally resolution_time;  // first request to the end of service at the target
+};
+
+// Coverage: the share of each group's residents whose nearest place offering a kind of
+// service is within the travel target, and 2SFCA accessibility (per offer x group).
+struct AccessMeasures {
+  std::vector<std::string> offers;    // "<facility kind>/<room type>"
+  std::vector<double> coverage;       // offers x groups
+  std::vector<double> accessibility;  // offers x groups: population-weighted mean 2SFCA
+};
+
+struct CityMeasures {
+  std::vector<FlowWithQuantiles> services;
+  std::vector<FlowWithQuantiles> groups;   // a request counts under every group of its resident
+  std::vector<FlowCounts> service_groups;  // services x groups
+  std::vector<FlowCounts> communities;     // by the requester's home
+  std::vector<FlowCounts> districts;
+  std::vector<RoomCounts> rooms;
+  EscalationCounts escalations;
+  AccessMeasures access;
+  double residents = 0;
+  double requests_simulated = 0;  // every request made, warm-up included
+  bool interrupted = false;
+  double stopped_at = 0;
+};
+
+}  // namespace circlesim::services

@@ -1,0 +1,255 @@
+// One replication of the city model: build the residents and the service network, run the
+// demand through the flow, and write what was measured (city_model.hpp).
+#include "models/services/city_model.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "models/city/population.hpp"
+#include "models/replications.hpp"
+#include "models/rooms/room_trace.hpp"
+#include "models/services/access.hpp"
+#include "models/services/request_flow.hpp"
+#include "models/services/service_network.hpp"
+#include "sim/error.hpp"
+
+namespace circlesim::services {
+
+namespace {
+
+// The scenario's groups with their area shares resolved against the city.
+city::PopulationSpec population_spec(const scenario::Scenario& scenario, const city::City& c) {
+  const city::IdIndex districts(c.districts), communities(c.communities), grids(c.grids);
+  city::PopulationSpec spec;
+  for (const scenario::GroupConfig& g : scenario.groups) {
+    city::GroupSpec group;
+    group.id = g.id;
+    group.name = g.name;
+    group.share = g.share;
+    if (g.subset_of) group.subset_of = static_cast<city::Index>(*g.subset_of);
+    for (const auto& [other, joint] : g.overlaps) {
+      group.overlaps.emplace_back(static_cast<city::Index>(other), joint);
+    }
+    auto resolve = [](const city::IdIndex& index, const auto& shares, auto& into) {
+      for (const auto& [id, share] : shares) {
+        if (const city::Index* i = index.find(id)) into[*i] = share;
+      }
+    };
+    resolve(districts, g.share_by_district, group.share_by_district);
+    resolve(communities, g.share_by_community, group.share_by_community);
+    resolve(grids, g.share_by_grid, group.share_by_grid);
+    spec.groups.push_back(std::move(group));
+  }
+  return spec;
+}
+
+// Busy staff by hour of the day, per room, from the pools' exact busy-time integrals.
+class HourlyUtilisation final : public sim::EventHandler {
+ public:
+  HourlyUtilisation(sim::Simulation& sim, const CityFlow& flow, const scenario::Scenario& scenario,
+                    CityMeasures& out, sim::Time first, sim::Time end)
+      : flow_(flow), scenario_(scenario), out_(out), end_(end), handler_(sim.add_handler(*this)) {
+    previous_.assign(scenario.rooms.size(), 0.0);
+    samples_.assign(24, 0);
+    if (first + 60.0 <= end_) sim.post_at(first + 60.0, handler_, 0, 0);
+  }
+  void start(sim::Time now) {
+    for (std::size_t r = 0; r < previous_.size(); ++r) previous_[r] = busy_integral(r, now);
+  }
+  void handle_event(sim::Simulation& sim, std::uint16_t, std::uint32_t) override {
+    const auto hour =
+        (static_cast<std::size_t>(std::lround(sim::time_of_day(sim.now()) / 60.0)) + 23) % 24;
+    for (std::size_t r = 0; r < previous_.size(); ++r) {
+      const double now_integral = busy_integral(r, sim.now());
+      out_.rooms[r].utilisation_by_hour[hour] +=
+          (now_integral - previous_[r]) / (60.0 * scenario_.rooms[r].staff);
+      previous_[r] = now_integral;
+    }
+    ++samples_[hour];
+    if (sim.now() + 60.0 <= end_) sim.post_in(60.0, handler_, 0, 0);
+  }
+  void finish() {
+    for (RoomCounts& room : out_.rooms) {
+      for (std::size_t h = 0; h < 24; ++h) {
+        if (samples_[h] > 0) room.utilisation_by_hour[h] /= static_cast<double>(samples_[h]);
+      }
+    }
+  }
+
+ private:
+  double busy_integral(std::size_t room, sim::Time now) const {
+    return flow_.pools()[room]->statistics().busy.integral(now);
+  }
+  const CityFlow& flow_;
+  const scenario::Scenario& scenario_;
+  CityMeasures& out_;
+  std::vector<double> previous_;
+  std::vector<std::uint64_t> samples_;
+  sim::Time end_;
+  sim::HandlerId handler_;
+};
+
+// Scalars of the summary, named <measure> per entity, for the trace.
+void add_flow_scalars(std::vector<sim::trace::ScalarRecord>& scalars, const FlowCounts& f,
+                      const std::string& entity, std::uint32_t id) {
+  auto add = [&](const char* name, double value, const char* unit) {
+    scalars.push_back({name, entity, id, value, unit});
+  };
+  add("requests", f.requests, "requests");
+  add("served", f.served, "requests");
+  add("reneged", f.reneged, "requests");
+  add("balked", f.balked, "requests");
+  add("unmet", f.unmet, "requests");
+  add("escalated", f.escalated, "requests");
+  add("in_system", f.in_system, "requests");
+  add("mean_wait", f.wait.mean(), "min");
+  add("mean_sojourn", f.sojourn.mean(), "min");
+  add("mean_travel", f.travel.mean(), "min");
+  add("within_travel_target", f.within_travel_target, "requests");
+  add("within_wait_target", f.within_wait_target, "requests");
+}
+
+void write_city_trace(sim::trace::TraceSink& sink, const scenario::Scenario& scenario,
+                      const city::City& c, const CityFlow& flow,
+                      const models::IntervalSampler& sampler, const CityMeasures& out,
+                      bool finished, sim::Time stopped_at) {
+  std::vector<std::string> names;
+  auto lookup = [&](const char* kind, const auto& items, auto&& name_of) {
+    names.clear();
+    for (const auto& item : items) names.push_back(name_of(item));
+    sink.write_lookup(kind, names);
+  };
+  lookup("services", scenario.services, [](const auto& s) { return s.id; });
+  lookup("groups", scenario.groups, [](const auto& g) { return g.id; });
+  lookup("facilities", scenario.facilities, [](const auto& f) { return f.id; });
+  sink.write_lookup("rooms", models::room_names(scenario));
+  lookup("communities", c.communities, [](const auto& k) { return k.id; });
+  lookup("districts", c.districts, [](const auto& d) { return d.id; });
+  names.clear();
+  for (int o = 0; o < sim::trace::kRequestOutcomeCount; ++o) {
+    names.emplace_back(sim::trace::to_string(static_cast<sim::trace::RequestOutcome>(o)));
+  }
+  sink.write_lookup("outcomes", names);
+  for (int m = 0; m < models::IntervalSampler::kMetrics; ++m) {
+    sink.write_timeseries(sampler.series(m));
+  }
+  std::vector<sim::trace::ScalarRecord> scalars;
+  for (std::size_t s = 0; s < out.services.size(); ++s) {
+    add_flow_scalars(scalars, out.services[s].flow, "service", static_cast<std::uint32_t>(s));
+  }
+  for (std::size_t g = 0; g < out.groups.size(); ++g) {
+    add_flow_scalars(scalars, out.groups[g].flow, "group", static_cast<std::uint32_t>(g));
+  }
+  for (std::size_t d = 0; d < out.districts.size(); ++d) {
+    add_flow_scalars(scalars, out.districts[d], "district", static_cast<std::uint32_t>(d));
+  }
+  for (std::size_t r = 0; r < out.rooms.size(); ++r) {
+    scalars.push_back(
+        {"utilisation", "room", static_cast<std::uint32_t>(r), out.rooms[r].utilisation, "1"});
+  }
+  scalars.push_back({"residents", "run", 0, out.residents, "people"});
+  scalars.push_back({"requests_simulated", "run", 0, out.requests_simulated, "requests"});
+  sink.write_scalars(scalars);
+  (void)flow;
+  sink.finish(finished ? sim::trace::TraceStatus::kComplete : sim::trace::TraceStatus::kInterrupted,
+              stopped_at);
+}
+
+}  // namespace
+
+CityMeasures run_city_replication(const scenario::Scenario& scenario, std::uint64_t replication,
+                                  const models::ReplicationOutput& output) {
+  CIRCLESIM_REQUIRE(scenario.city.has_value(), "the city model needs a scenario with a city{}", "");
+  const city::City& c = *scenario.city;
+  const sim::RandomStreams streams(scenario.run.seed, replication);
+  const sim::Time warmup = scenario.run.warmup;
+  const sim::Time end = warmup + scenario.run.horizon;
+  CityMeasures out;
+
+  const city::Residents residents =
+      city::synthesize_residents(c, population_spec(scenario, c), streams);
+  out.residents = static_cast<double>(residents.size());
+  const ServiceNetwork network(scenario, c);
+  out.access = measure_access(scenario, c, residents, network);
+
+  // Members of each group that has per-member demand (general needs no list).
+  std::map<std::size_t, std::vector<std::uint32_t>> members;
+  for (const scenario::Service& s : scenario.services) {
+    for (const scenario::DemandStream& d : s.demand) {
+      if (d.per_member && d.group != 0) members.emplace(d.group, std::vector<std::uint32_t>{});
+    }
+  }
+  for (auto& [group, list] : members) {
+    for (std::size_t r = 0; r < residents.size(); ++r) {
+      if (residents.in_group(r, static_cast<city::Index>(group))) {
+        list.push_back(static_cast<std::uint32_t>(r));
+      }
+    }
+  }
+
+  sim::Simulation sim;
+  CityFlow flow(sim, scenario, c, residents, network, streams, warmup, out);
+  std::vector<sim::trace::RequestRecord> rows;
+  sim::trace::TraceSink* sink = output.sink;
+  const bool trace_requests = sink != nullptr && sink->level() >= sim::trace::TraceLevel::kRequests;
+  if (trace_requests) flow.set_request_rows(&rows);
+  std::vector<std::unique_ptr<DemandSource>> sources;
+  for (std::size_t s = 0; s < scenario.services.size(); ++s) {
+    for (std::size_t i = 0; i < scenario.services[s].demand.size(); ++i) {
+      const scenario::DemandStream& d = scenario.services[s].demand[i];
+      const auto found = members.find(d.group);
+      sources.push_back(std::make_unique<DemandSource>(
+          sim, flow, scenario, c, residents, found == members.end() ? nullptr : &found->second, s,
+          i, streams, end));
+    }
+  }
+  HourlyUtilisation hourly(sim, flow, scenario, out, std::ceil(warmup / 60.0) * 60.0, end);
+  models::IntervalSampler sampler(sim, flow.pools(), output.interval, end);
+
+  // Runs to `until` an hour at a time, so that a stop request is seen promptly; request rows
+  // go to the sink in blocks.
+  auto run_to = [&](sim::Time until) {
+    while (sim.now() < until) {
+      if (output.stop != nullptr && output.stop->load() != 0) return false;
+      sim.run_until(std::min(until, sim.now() + 60.0));
+      if (trace_requests && rows.size() >= 4096) {
+        sink->append_requests(rows);
+        rows.clear();
+      }
+    }
+    return true;
+  };
+  bool finished = run_to(warmup);
+  if (finished) {
+    sampler.before_reset(sim.now());
+    flow.reset_statistics();
+    hourly.start(sim.now());
+    finished = run_to(end);
+  }
+  const sim::Time stopped_at = sim.now();
+  out.interrupted = !finished;
+  out.stopped_at = stopped_at;
+  flow.finish(stopped_at);
+  hourly.finish();
+  sampler.finish(stopped_at);
+  if (sink != nullptr) {
+    if (trace_requests && !rows.empty()) sink->append_requests(rows);
+    write_city_trace(*sink, scenario, c, flow, sampler, out, finished, stopped_at);
+  }
+  return out;
+}
+
+std::vector<CityMeasures> run_city_replications(const scenario::Scenario& scenario, int jobs,
+                                                const models::SinkFactory& sinks,
+                                                const std::atomic<int>* stop, double interval) {
+  return models::run_replications_in_parallel<CityMeasures>(
+      static_cast<std::size_t>(scenario.run.replications), jobs, stop, [&](std::size_t i) {
+        std::unique_ptr<sim::trace::TraceSink> sink = sinks ? sinks(i) : nullptr;
+        return run_city_replication(scenario, i, {sink.get(), stop, interval});
+      });
+}
+
+}  // namespace circlesim::services

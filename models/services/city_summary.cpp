@@ -1,0 +1,162 @@
+// The printed KPI summary of the city model (city_model.hpp): each measure with its confidence
+// interval across replications.
+#include <fmt/format.h>
+
+#include <functional>
+
+#include "analysis/confidence_interval.hpp"
+#include "models/services/city_model.hpp"
+
+namespace circlesim::services {
+
+namespace {
+
+using Measure = std::function<double(const CityMeasures&)>;
+
+class Table {
+ public:
+  Table(const std::vector<CityMeasures>& replications, double level)
+      : replications_(replications), level_(level) {}
+
+  // "mean ± half-width", or the value and (n=1) for a single replication.
+  std::string interval(const Measure& get) const {
+    std::vector<double> values;
+    for (const CityMeasures& r : replications_) values.push_back(get(r));
+    if (values.size() < 2) return fmt::format("{:.4g} (n=1)", values.front());
+    const analysis::ConfidenceInterval ci = analysis::t_confidence_interval(values, level_);
+    return fmt::format("{:.4g} ± {:.2g}", ci.mean, ci.half_width);
+  }
+
+ private:
+  const std::vector<CityMeasures>& replications_;
+  double level_;
+};
+
+double share(double part, double whole) { return whole > 0 ? part / whole : 0.0; }
+
+// The columns of one flow breakdown (a service, a group, a district).
+std::string flow_row(const Table& t, const std::string& name,
+                     const std::function<const FlowCounts&(const CityMeasures&)>& flow,
+                     const std::function<const FlowWithQuantiles*(const CityMeasures&)>& q) {
+  auto f = [&](auto&& get) {
+    return t.interval([&](const CityMeasures& m) { return get(flow(m)); });
+  };
+  std::string row = fmt::format(
+      "{:<26} {:>16} {:>14} {:>14} {:>14} {:>14} {:>16} {:>14} {:>14}", name,
+      f([](const FlowCounts& c) { return c.requests; }),
+      f([](const FlowCounts& c) { return share(c.served + c.escalated, c.requests); }),
+      f([](const FlowCounts& c) { return share(c.unmet, c.requests); }),
+      f([](const FlowCounts& c) { return share(c.reneged + c.balked, c.requests); }),
+      f([](const FlowCounts& c) { return share(c.escalated, c.requests); }),
+      f([](const FlowCounts& c) { return c.wait.count() > 0 ? c.wait.mean() : 0.0; }),
+      f([](const FlowCounts& c) { return c.travel.count() > 0 ? c.travel.mean() : 0.0; }),
+      f([](const FlowCounts& c) {
+        return share(c.within_travel_target, static_cast<double>(c.travel.count()));
+      }));
+  if (q) {
+    row +=
+        fmt::format(" {:>14} {:>14}", t.interval([&](const CityMeasures& m) {
+          const FlowWithQuantiles* x = q(m);
+          return x->wait_histogram.count() > 0 ? x->wait_histogram.quantile(0.9) : 0.0;
+        }),
+                    t.interval([&](const CityMeasures& m) {
+                      const FlowWithQuantiles* x = q(m);
+                      return x->wait_histogram.count() > 0 ? x->wait_histogram.quantile(0.95) : 0.0;
+                    }));
+  }
+  return row + "\n";
+}
+
+std::string flow_header(const char* what, bool quantiles) {
+  std::string header = fmt::format("{:<26} {:>16} {:>14} {:>14} {:>14} {:>14} {:>16} {:>14} {:>14}",
+                                   what, "requests", "served", "unmet", "gave up", "escalated",
+                                   "mean wait (min)", "travel (min)", "travel<=target");
+  if (quantiles) header += fmt::format(" {:>14} {:>14}", "p90 wait", "p95 wait");
+  return header + "\n";
+}
+
+}  // namespace
+
+std::string city_summary_table(const scenario::Scenario& scenario,
+                               const std::vector<CityMeasures>& replications) {
+  const Table t(replications, scenario.run.confidence);
+  const city::City& c = *scenario.city;
+  std::string out = fmt::format(
+      "{}: {} replications, horizon {} min after a {} min warm-up; {} residents in {} grids, "
+      "{} communities, {} districts; means ± {:g}% half-widths. Shares are of requests; "
+      "served includes escalated; gave up = reneged or found the room full.\n\n",
+      scenario.run.name, replications.size(), scenario.run.horizon, scenario.run.warmup,
+      c.population(), c.grids.size(), c.communities.size(), c.districts.size(),
+      100 * scenario.run.confidence);
+  out += flow_header("service", true);
+  for (std::size_t s = 0; s < scenario.services.size(); ++s) {
+    out += flow_row(
+        t, scenario.services[s].id,
+        [s](const CityMeasures& m) -> const FlowCounts& { return m.services[s].flow; },
+        [s](const CityMeasures& m) { return &m.services[s]; });
+  }
+  out += "\n" + flow_header("group", true);
+  for (std::size_t g = 0; g < scenario.groups.size(); ++g) {
+    out += flow_row(
+        t, scenario.groups[g].id,
+        [g](const CityMeasures& m) -> const FlowCounts& { return m.groups[g].flow; },
+        [g](const CityMeasures& m) { return &m.groups[g]; });
+  }
+  out += "\n" + flow_header("district", false);
+  for (std::size_t d = 0; d < c.districts.size(); ++d) {
+    out += flow_row(t, c.districts[d].id,
+                    [d](const CityMeasures& m) -> const FlowCounts& { return m.districts[d]; }, {});
+  }
+  if (!replications.empty() && replications.front().escalations.escalated > 0) {
+    out += fmt::format(
+        "\nescalations: {} escalated, {} resolved at the target, mean "
+        "resolution time {} min\n",
+        t.interval([](const CityMeasures& m) { return m.escalations.escalated; }),
+        t.interval([](const CityMeasures& m) { return m.escalations.resolved; }),
+        t.interval([](const CityMeasures& m) {
+          return m.escalations.resolution_time.count() > 0 ? m.escalations.resolution_time.mean()
+                                                           : 0.0;
+        }));
+  }
+  // Rooms: the busiest ten by mean utilisation, and the mean over all.
+  std::vector<std::pair<double, std::size_t>> busiest;
+  for (std::size_t r = 0; r < scenario.rooms.size(); ++r) {
+    double sum = 0;
+    for (const CityMeasures& m : replications) sum += m.rooms[r].utilisation;
+    busiest.emplace_back(sum / static_cast<double>(replications.size()), r);
+  }
+  std::sort(busiest.begin(), busiest.end(), std::greater<>());
+  out += fmt::format("\n{:<44} {:>6} {:>18} {:>18}\n", "busiest rooms", "staff", "utilisation",
+                     "arrivals");
+  for (std::size_t k = 0; k < std::min<std::size_t>(10, busiest.size()); ++k) {
+    const std::size_t r = busiest[k].second;
+    out += fmt::format("{:<44} {:>6} {:>18} {:>18}\n",
+                       scenario.rooms[r].facility_id + "/" + scenario.rooms[r].type,
+                       scenario.rooms[r].staff,
+                       t.interval([r](const CityMeasures& m) { return m.rooms[r].utilisation; }),
+                       t.interval([r](const CityMeasures& m) { return m.rooms[r].arrivals; }));
+  }
+  // Coverage is a property of the residents and the places: one value per replication.
+  const AccessMeasures& access = replications.front().access;
+  const std::size_t groups = scenario.groups.size();
+  if (!access.offers.empty()) {
+    out += fmt::format(
+        "\n15-minute coverage (share of the group's residents whose nearest place "
+        "is within {:g} min walk)\n{:<26}",
+        scenario.travel_target_minutes, "offer \\ group");
+    for (const scenario::GroupConfig& g : scenario.groups) out += fmt::format(" {:>18}", g.id);
+    out += "\n";
+    for (std::size_t o = 0; o < access.offers.size(); ++o) {
+      out += fmt::format("{:<26}", access.offers[o]);
+      for (std::size_t g = 0; g < groups; ++g) {
+        out += fmt::format(" {:>18}", t.interval([o, g, groups](const CityMeasures& m) {
+          return m.access.coverage[o * groups + g];
+        }));
+      }
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace circlesim::services

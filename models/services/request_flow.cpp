@@ -1,0 +1,447 @@
+// CityFlow and DemandSource (request_flow.hpp).
+#include "models/services/request_flow.hpp"
+
+#include <boost/random/uniform_01.hpp>
+#include <boost/random/uniform_int_distribution.hpp>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+#include "models/rooms/room_trace.hpp"
+#include "sim/error.hpp"
+
+namespace circlesim::services {
+
+namespace {
+
+constexpr double kWalkMetresPerMinute = 60.0;     // 1.0 m/s (nanchang.md §5)
+constexpr double kElderlyMetresPerMinute = 48.0;  // 0.8 m/s for older residents
+
+}  // namespace
+
+CityFlow::CityFlow(sim::Simulation& sim, const scenario::Scenario& scenario, const city::City& city,
+                   const city::Residents& residents, const ServiceNetwork& network,
+                   const sim::RandomStreams& streams, sim::Time warmup, CityMeasures& out)
+    : sim_(sim),
+      scenario_(scenario),
+      city_(city),
+      residents_(residents),
+      network_(network),
+      out_(out),
+      warmup_(warmup),
+      handler_(sim.add_handler(*this)),
+      choice_rng_(streams.stream("choice")),
+      escalation_delay_rng_(streams.stream("escalation_delay")) {
+  // Priority classes: the distinct priorities in use, most urgent first.
+  std::vector<int> used;
+  for (const scenario::Service& s : scenario.services) {
+    used.push_back(s.priority);
+    for (const int p : s.priority_by_group) {
+      if (p >= 0) used.push_back(p);
+    }
+  }
+  std::sort(used.begin(), used.end());
+  used.erase(std::unique(used.begin(), used.end()), used.end());
+  class_of_priority_.assign(static_cast<std::size_t>(used.back()) + 1, 0);
+  for (std::size_t k = 0; k < used.size(); ++k) {
+    class_of_priority_[static_cast<std::size_t>(used[k])] = static_cast<int>(k);
+  }
+  for (const scenario::Room& room : scenario.rooms) {
+    sim::ServerPoolConfig config;
+    config.name = room.facility_id + "/" + room.type;
+    config.capacity = sim::CapacitySchedule::constant(room.staff);
+    config.priority_classes = static_cast<int>(used.size());
+    config.preemption =
+        room.preemptive ? sim::Preemption::kPreemptiveResume : sim::Preemption::kNone;
+    config.waiting_room = room.waiting_room;
+    config.on_close = room.on_close;
+    pools_.push_back(std::make_unique<sim::ServerPool>(sim, config));
+    pools_.back()->set_observer(this);
+  }
+  const std::size_t groups = scenario.groups.size();
+  out_.services.resize(scenario.services.size());
+  out_.groups.resize(groups);
+  out_.service_groups.resize(scenario.services.size() * groups);
+  out_.communities.resize(city.communities.size());
+  out_.districts.resize(city.districts.size());
+  out_.rooms.resize(scenario.rooms.size());
+  for (RoomCounts& room : out_.rooms) room.utilisation_by_hour.assign(24, 0.0);
+  // Mean service time of each room, over the services it offers (for the logit's wait guess).
+  mean_duration_.assign(scenario.rooms.size(), 0.0);
+  std::vector<double> offered(scenario.rooms.size(), 0.0);
+  for (std::size_t s = 0; s < scenario.services.size(); ++s) {
+    for (const Candidate& place : network.offer(network.offer_of_service(s)).places) {
+      mean_duration_[place.room] += scenario.services[s].duration.mean();
+      offered[place.room] += 1;
+    }
+  }
+  for (std::size_t r = 0; r < mean_duration_.size(); ++r) {
+    if (offered[r] > 0) mean_duration_[r] /= offered[r];
+  }
+}
+
+std::uint32_t CityFlow::allocate() {
+  if (free_ != std::numeric_limits<std::uint32_t>::max()) {
+    const std::uint32_t slot = free_;
+    free_ = requests_[slot].next_free;
+    return slot;
+  }
+  CIRCLESIM_REQUIRE(requests_.size() < std::numeric_limits<std::uint32_t>::max() - 1,
+                    "city model: more than {} requests in the system at once", requests_.size());
+  requests_.emplace_back();
+  return static_cast<std::uint32_t>(requests_.size() - 1);
+}
+
+void CityFlow::release(std::uint32_t slot) {
+  requests_[slot].stage = Stage::kFree;
+  requests_[slot].next_free = free_;
+  free_ = slot;
+}
+
+int CityFlow::priority_class(std::size_t service, std::uint32_t resident) const {
+  const scenario::Service& s = scenario_.services[service];
+  int priority = s.priority;
+  if (!s.priority_by_group.empty()) {
+    // The most urgent class among the resident's listed groups; `general` otherwise.
+    int best = -1;
+    city::GroupMask mask = residents_.groups[resident] & ~city::GroupMask{1};
+    while (mask != 0) {
+      const auto g = static_cast<std::size_t>(std::countr_zero(mask));
+      mask &= mask - 1;
+      const int p = s.priority_by_group[g];
+      if (p >= 0 && (best < 0 || p < best)) best = p;
+    }
+    priority = best >= 0 ? best : s.priority_by_group[0];
+  }
+  return class_of_priority_[static_cast<std::size_t>(priority)];
+}
+
+double CityFlow::expected_wait(std::uint32_t room) const {
+  // What a resident can see or be told: the people ahead beyond the free staff, each taking a
+  // mean service time shared among the staff.
+  const sim::ServerPool& pool = *pools_[room];
+  const int staff = std::max(1, pool.capacity());
+  const double ahead = static_cast<double>(pool.in_system()) - staff + 1;
+  return ahead <= 0 ? 0.0 : ahead * mean_duration_[room] / staff;
+}
+
+std::optional<Candidate> CityFlow::choose(std::size_t service, std::uint32_t resident) {
+  const Offer& offer = network_.offer(network_.offer_of_service(service));
+  const city::Index grid = residents_.grid[resident];
+  switch (scenario_.facility_choice.kind) {
+    case scenario::ChoiceKind::kOwnCentre:
+      if (offer.own[grid].facility == kNone) return std::nullopt;
+      return offer.own[grid];
+    case scenario::ChoiceKind::kNearest:
+      if (offer.nearest[grid].facility == kNone) return std::nullopt;
+      return offer.nearest[grid];
+    case scenario::ChoiceKind::kLogit:
+      break;
+  }
+  if (offer.per_grid == 0) return std::nullopt;
+  // Multinomial logit over the nearest few: utility falls with travel and expected wait.
+  const Candidate* near = offer.near_list.data() + grid * offer.per_grid;
+  const double speed = kWalkMetresPerMinute;
+  near_weights_.resize(offer.per_grid);
+  double best = -1e300;
+  for (std::size_t k = 0; k < offer.per_grid; ++k) {
+    const double utility = -scenario_.facility_choice.travel_weight * near[k].distance_m / speed -
+                           scenario_.facility_choice.wait_weight * expected_wait(near[k].room);
+    near_weights_[k] = utility;
+    best = std::max(best, utility);
+  }
+  double total = 0;
+  for (double& w : near_weights_) total += (w = std::exp(w - best));
+  double u = boost::random::uniform_01<double>()(choice_rng_) * total;
+  for (std::size_t k = 0; k < offer.per_grid; ++k) {
+    u -= near_weights_[k];
+    if (u <= 0) return near[k];
+  }
+  return near[offer.per_grid - 1];
+}
+
+template <class Update>
+void CityFlow::for_each_breakdown(std::size_t service, std::uint32_t resident, Update&& update) {
+  const std::size_t groups = scenario_.groups.size();
+  update(out_.services[service].flow, &out_.services[service]);
+  city::GroupMask mask = residents_.groups[resident];
+  while (mask != 0) {
+    const auto g = static_cast<std::size_t>(std::countr_zero(mask));
+    mask &= mask - 1;
+    update(out_.groups[g].flow, &out_.groups[g]);
+    update(out_.service_groups[service * groups + g], nullptr);
+  }
+  const city::Index community = city_.grids[residents_.grid[resident]].community;
+  update(out_.communities[community], nullptr);
+  update(out_.districts[city_.communities[community].district], nullptr);
+}
+
+void CityFlow::request(std::size_t service, std::uint32_t resident, sim::Time duration,
+                       sim::Time patience, bool escalate) {
+  const scenario::Service& s = scenario_.services[service];
+  if (!s.eligible.empty() && std::none_of(s.eligible.begin(), s.eligible.end(), [&](std::size_t g) {
+        return residents_.in_group(resident, static_cast<city::Index>(g));
+      })) {
+    unmet(service, resident, UnmetReason::kNotEligible);
+    return;
+  }
+  const std::optional<Candidate> place = choose(service, resident);
+  if (!place) {
+    unmet(service, resident, UnmetReason::kNoFacility);
+    return;
+  }
+  const city::AgeBand band = residents_.age_band[resident];
+  const double speed = s.speed_given ? s.speed_m_per_min
+                       : band == city::AgeBand::kElderly60 || band == city::AgeBand::kElderly80
+                           ? kElderlyMetresPerMinute
+                           : kWalkMetresPerMinute;
+  const sim::Time travel = place->distance_m / speed;
+  if (travel > scenario_.facility_choice.max_travel_minutes) {
+    unmet(service, resident, UnmetReason::kTooFar);
+    return;
+  }
+  const std::uint32_t slot = allocate();
+  Request& r = requests_[slot];
+  r.number = next_request_++;
+  r.made = sim_.now();
+  r.reached = sim_.now() + travel;
+  r.travel = travel;
+  r.duration = duration;
+  r.patience = patience;
+  r.resident = resident;
+  r.room = place->room;
+  r.facility = place->facility;
+  r.service = static_cast<std::uint16_t>(service);
+  r.stage = Stage::kFirst;
+  r.escalate = escalate && network_.escalation_offer_of_service(service) != kNone;
+  sim_.post_in(travel, handler_, kReachRoom, slot);
+}
+
+void CityFlow::unmet(std::size_t service, std::uint32_t resident, UnmetReason reason) {
+  const std::uint64_t number = next_request_++;
+  if (rows_ != nullptr) {
+    sim::trace::RequestRecord row;
+    row.request = number;
+    row.resident = resident;
+    row.service = static_cast<std::uint16_t>(service);
+    row.facility = kNone;
+    row.room = kNone;
+    row.outcome = sim::trace::RequestOutcome::kUnmet;
+    row.arrival = sim_.now();
+    row.start = std::numeric_limits<double>::quiet_NaN();
+    row.end = sim_.now();
+    row.travel = 0;
+    rows_->push_back(row);
+  }
+  if (sim_.now() < warmup_) return;
+  for_each_breakdown(service, resident, [&](FlowCounts& f, FlowWithQuantiles*) {
+    f.requests += 1;
+    f.unmet += 1;
+    f.unmet_by_reason[static_cast<int>(reason)] += 1;
+  });
+}
+
+void CityFlow::handle_event(sim::Simulation& /*sim*/, std::uint16_t kind, std::uint32_t slot) {
+  Request& r = requests_[slot];
+  r.reached = sim_.now();
+  const int cls = kind == kReachRoom ? priority_class(r.service, r.resident) : 0;
+  pools_[r.room]->arrive(cls, r.duration, r.patience, slot);
+}
+
+void CityFlow::on_departure(const sim::PoolDeparture& d) {
+  const auto slot = static_cast<std::uint32_t>(d.tag);
+  Request& r = requests_[slot];
+  const bool served = d.outcome == sim::PoolOutcome::kServed;
+  if (r.made >= warmup_) {
+    RoomCounts& room = out_.rooms[r.room];
+    room.arrivals += 1;
+    if (served) room.served += 1;
+  }
+  if (r.stage == Stage::kEscalated) {
+    if (r.made >= warmup_) {
+      if (served) {
+        out_.escalations.resolved += 1;
+        out_.escalations.resolution_time.add(d.departure - r.made);
+      } else {
+        out_.escalations.unresolved += 1;
+      }
+    }
+    trace_row(r, models::trace_outcome(d.outcome), d.service_start, d.departure);
+    release(slot);
+    return;
+  }
+  if (served && r.escalate) {
+    record(r, sim::trace::RequestOutcome::kEscalated, d.service_start, d.departure);
+    escalate(slot, d.departure);
+    return;
+  }
+  record(r, models::trace_outcome(d.outcome), d.service_start, d.departure);
+  release(slot);
+}
+
+void CityFlow::escalate(std::uint32_t slot, sim::Time now) {
+  Request& r = requests_[slot];
+  if (r.made >= warmup_) out_.escalations.escalated += 1;
+  const Offer& offer = network_.offer(network_.escalation_offer_of_service(r.service));
+  const city::Index grid = residents_.grid[r.resident];
+  const Candidate target =
+      offer.own[grid].facility != kNone ? offer.own[grid] : offer.nearest[grid];
+  if (target.facility == kNone) {
+    if (r.made >= warmup_) out_.escalations.unresolved += 1;
+    release(slot);
+    return;
+  }
+  const scenario::Escalation& e = scenario_.services[r.service].escalation;
+  const sim::Time delay = e.delay ? e.delay->sample(escalation_delay_rng_) : 0.0;
+  r.stage = Stage::kEscalated;
+  r.room = target.room;
+  r.facility = target.facility;
+  r.travel = 0;
+  r.patience = sim::kNever;  // a matter passed on is not abandoned
+  sim_.post_at(now + delay, handler_, kReachEscalationTarget, slot);
+}
+
+void CityFlow::record(const Request& r, sim::trace::RequestOutcome outcome, sim::Time start,
+                      sim::Time end) {
+  trace_row(r, outcome, start, end);
+  if (r.made < warmup_) return;
+  const bool started = outcome == sim::trace::RequestOutcome::kServed ||
+                       outcome == sim::trace::RequestOutcome::kEscalated;
+  const double wait = started ? start - r.reached : 0.0;
+  const double sojourn = end - r.made;
+  const double travel_target = scenario_.travel_target_minutes;
+  const double wait_target = scenario_.wait_target_minutes;
+  for_each_breakdown(r.service, r.resident, [&](FlowCounts& f, FlowWithQuantiles* q) {
+    f.requests += 1;
+    switch (outcome) {
+      case sim::trace::RequestOutcome::kServed:
+        f.served += 1;
+        break;
+      case sim::trace::RequestOutcome::kEscalated:
+        f.escalated += 1;
+        break;
+      case sim::trace::RequestOutcome::kReneged:
+        f.reneged += 1;
+        break;
+      case sim::trace::RequestOutcome::kBalked:
+      case sim::trace::RequestOutcome::kSentAway:
+        f.balked += 1;
+        break;
+      case sim::trace::RequestOutcome::kUnmet:
+        f.unmet += 1;
+        break;
+    }
+    f.travel.add(r.travel);
+    if (r.travel <= travel_target) f.within_travel_target += 1;
+    if (started) {
+      f.wait.add(wait);
+      f.sojourn.add(sojourn);
+      if (wait <= wait_target) f.within_wait_target += 1;
+      if (q != nullptr) {
+        q->wait_histogram.add(wait);
+        q->sojourn_histogram.add(sojourn);
+      }
+    }
+  });
+}
+
+void CityFlow::trace_row(const Request& r, sim::trace::RequestOutcome outcome, sim::Time start,
+                         sim::Time end) {
+  if (rows_ == nullptr) return;
+  sim::trace::RequestRecord row;
+  row.request = r.number;
+  row.resident = r.resident;
+  row.service = r.service;
+  row.facility = r.facility;
+  row.room = r.room;
+  row.outcome = outcome;
+  row.arrival = r.stage == Stage::kEscalated ? r.reached : r.made;
+  row.start = start == sim::kNever ? std::numeric_limits<double>::quiet_NaN() : start;
+  row.end = end;
+  row.travel = r.travel;
+  rows_->push_back(row);
+}
+
+void CityFlow::reset_statistics() {
+  for (auto& pool : pools_) pool->reset_statistics();
+}
+
+void CityFlow::finish(sim::Time now) {
+  for (const Request& r : requests_) {
+    if (r.stage != Stage::kFirst || r.made < warmup_) continue;
+    for_each_breakdown(r.service, r.resident, [&](FlowCounts& f, FlowWithQuantiles*) {
+      f.requests += 1;
+      f.in_system += 1;
+    });
+  }
+  for (std::size_t room = 0; room < pools_.size(); ++room) {
+    pools_[room]->update_time_averages();
+    out_.rooms[room].utilisation =
+        pools_[room]->statistics().busy.mean(now) / scenario_.rooms[room].staff;
+  }
+  out_.requests_simulated = static_cast<double>(next_request_);
+}
+
+DemandSource::DemandSource(sim::Simulation& sim, CityFlow& flow, const scenario::Scenario& scenario,
+                           const city::City& city, const city::Residents& residents,
+                           const std::vector<std::uint32_t>* members, std::size_t service,
+                           std::size_t stream, const sim::RandomStreams& streams, sim::Time end)
+    : flow_(flow),
+      service_(scenario.services[service]),
+      city_(city),
+      residents_(residents),
+      members_(members),
+      service_index_(service),
+      arrivals_(streams.stream("demand", service * 1024 + stream)),
+      attributes_(streams.stream("request_attributes", service * 1024 + stream)),
+      end_(end),
+      handler_(sim.add_handler(*this)) {
+  const scenario::DemandStream& d = service_.demand[stream];
+  const double askers = !d.per_member         ? static_cast<double>(city.communities.size())
+                        : members_ != nullptr ? static_cast<double>(members_->size())
+                                              : static_cast<double>(residents.size());
+  const double rate = d.rate_per_minute * askers;
+  if (rate <= 0) return;  // nobody to ask: the stream is silent
+  if (d.profile) {
+    profiled_.emplace(sim::RateProfile(
+        rate, d.profile->daily.empty() ? std::vector<double>{1.0} : d.profile->daily,
+        d.profile->weekday_factors, scenario.run.start_weekday));
+  } else {
+    constant_.emplace(rate);
+  }
+  per_member_ = d.per_member;
+  schedule_next(sim);
+}
+
+void DemandSource::schedule_next(sim::Simulation& sim) {
+  const sim::Time at = profiled_ ? profiled_->next_after(sim.now(), arrivals_)
+                                 : constant_->next_after(sim.now(), arrivals_);
+  if (at <= end_) sim.post_at(at, handler_, 0, 0);
+}
+
+std::uint32_t DemandSource::pick_resident() {
+  using Uniform = boost::random::uniform_int_distribution<std::uint64_t>;
+  if (per_member_) {
+    if (members_ != nullptr) return (*members_)[Uniform(0, members_->size() - 1)(arrivals_)];
+    return static_cast<std::uint32_t>(Uniform(0, residents_.size() - 1)(arrivals_));
+  }
+  const city::Community& c = city_.communities[Uniform(0, city_.communities.size() - 1)(arrivals_)];
+  const std::uint64_t first = residents_.first_of_grid[c.first_grid];
+  const std::uint64_t last = residents_.first_of_grid[c.first_grid + c.grid_count];
+  if (first == last) return kNone;  // a community without residents asks nothing
+  return static_cast<std::uint32_t>(Uniform(first, last - 1)(arrivals_));
+}
+
+void DemandSource::handle_event(sim::Simulation& sim, std::uint16_t, std::uint32_t) {
+  const std::uint32_t resident = pick_resident();
+  const sim::Time duration = service_.duration.sample(attributes_);
+  const sim::Time patience =
+      service_.patience ? std::max(service_.patience->sample(attributes_), 1e-9) : sim::kNever;
+  const bool escalate =
+      boost::random::uniform_01<double>()(attributes_) < service_.escalation.probability;
+  if (resident != kNone) flow_.request(service_index_, resident, duration, patience, escalate);
+  schedule_next(sim);
+}
+
+}  // namespace circlesim::services

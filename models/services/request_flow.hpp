@@ -1,0 +1,134 @@
+// The life of a request in the city model, from the moment a resident asks to the moment it
+// leaves the system: choice of a place, travel, the room's queue, escalation. One CityFlow per
+// replication; it owns the server pools and records every outcome into CityMeasures.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "models/city/population.hpp"
+#include "models/scenario/scenario.hpp"
+#include "models/services/city_measures.hpp"
+#include "models/services/service_network.hpp"
+#include "sim/arrival_process.hpp"
+#include "sim/random_stream.hpp"
+#include "sim/server_pool.hpp"
+#include "sim/simulation.hpp"
+#include "sim/trace/trace_sink.hpp"
+
+namespace circlesim::services {
+
+class CityFlow final : public sim::EventHandler, public sim::PoolObserver {
+ public:
+  CityFlow(sim::Simulation& sim, const scenario::Scenario& scenario, const city::City& city,
+           const city::Residents& residents, const ServiceNetwork& network,
+           const sim::RandomStreams& streams, sim::Time warmup, CityMeasures& out);
+
+  // A resident asks for a service now (from a demand stream of `group`).
+  void request(std::size_t service, std::uint32_t resident, sim::Time duration, sim::Time patience,
+               bool escalate);
+
+  void handle_event(sim::Simulation& sim, std::uint16_t kind, std::uint32_t slot) override;
+  void on_departure(const sim::PoolDeparture& departure) override;
+
+  // Counts the requests still in the system (after the warm-up) and turns pool statistics into
+  // room measures; call once at the end of the run.
+  void finish(sim::Time now);
+  void reset_statistics();  // end of the warm-up
+
+  [[nodiscard]] const std::vector<std::unique_ptr<sim::ServerPool>>& pools() const {
+    return pools_;
+  }
+  void set_request_rows(std::vector<sim::trace::RequestRecord>* rows) { rows_ = rows; }
+  [[nodiscard]] std::uint64_t requests_made() const { return next_request_; }
+
+ private:
+  enum EventKind : std::uint16_t { kReachRoom, kReachEscalationTarget };
+  enum class Stage : std::uint8_t { kFree, kFirst, kEscalated };
+
+  struct Request {
+    std::uint64_t number;
+    sim::Time made;     // when the resident asked
+    sim::Time reached;  // when it reached the room of its current stage
+    sim::Time travel;
+    sim::Time duration;
+    sim::Time patience;
+    std::uint32_t resident;
+    std::uint32_t room;
+    std::uint32_t facility;
+    std::uint16_t service;
+    Stage stage;
+    bool escalate;            // decided when asked, so that policies do not shift it
+    std::uint32_t next_free;  // free-list link while kFree
+  };
+
+  std::uint32_t allocate();
+  void release(std::uint32_t slot);
+  int priority_class(std::size_t service, std::uint32_t resident) const;
+  std::optional<Candidate> choose(std::size_t service, std::uint32_t resident);
+  double expected_wait(std::uint32_t room) const;
+  void unmet(std::size_t service, std::uint32_t resident, UnmetReason reason);
+  // Applies `update` to every breakdown a request of `service` by `resident` counts in.
+  template <class Update>
+  void for_each_breakdown(std::size_t service, std::uint32_t resident, Update&& update);
+  // Records a first-stage outcome into every breakdown.
+  void record(const Request& r, sim::trace::RequestOutcome outcome, sim::Time start, sim::Time end);
+  void escalate(std::uint32_t slot, sim::Time now);
+  void trace_row(const Request& r, sim::trace::RequestOutcome outcome, sim::Time start,
+                 sim::Time end);
+
+  sim::Simulation& sim_;
+  const scenario::Scenario& scenario_;
+  const city::City& city_;
+  const city::Residents& residents_;
+  const ServiceNetwork& network_;
+  CityMeasures& out_;
+  sim::Time warmup_;
+  sim::HandlerId handler_;
+  sim::RandomEngine choice_rng_;
+  sim::RandomEngine escalation_delay_rng_;
+  std::vector<std::unique_ptr<sim::ServerPool>> pools_;
+  std::vector<int> class_of_priority_;  // priority value -> class index
+  std::vector<Request> requests_;
+  std::uint32_t free_ = std::numeric_limits<std::uint32_t>::max();
+  std::uint64_t next_request_ = 0;
+  std::vector<sim::trace::RequestRecord>* rows_ = nullptr;
+  std::vector<double> near_weights_;   // scratch for the logit choice
+  std::vector<double> mean_duration_;  // per room, over the services it offers
+};
+
+// Poisson requests of one demand stream of one service: members of the stream's group ask at
+// their rate (each arrival is a uniformly chosen member, so requests arise where members live),
+// or each community asks at the stream's rate (a uniformly chosen resident of a uniformly chosen
+// community). Each request's duration, patience and escalation are drawn here, so that they
+// belong to the request whatever the policies do with it.
+class DemandSource final : public sim::EventHandler {
+ public:
+  DemandSource(sim::Simulation& sim, CityFlow& flow, const scenario::Scenario& scenario,
+               const city::City& city, const city::Residents& residents,
+               const std::vector<std::uint32_t>* members, std::size_t service, std::size_t stream,
+               const sim::RandomStreams& streams, sim::Time end);
+  void handle_event(sim::Simulation& sim, std::uint16_t, std::uint32_t) override;
+
+ private:
+  void schedule_next(sim::Simulation& sim);
+  std::uint32_t pick_resident();
+
+  CityFlow& flow_;
+  const scenario::Service& service_;
+  const city::City& city_;
+  const city::Residents& residents_;
+  const std::vector<std::uint32_t>* members_;  // null: every community asks (absolute rate)
+  std::size_t service_index_;
+  sim::RandomEngine arrivals_;
+  sim::RandomEngine attributes_;
+  std::optional<sim::PoissonArrivals> constant_;
+  std::optional<sim::ProfileArrivals> profiled_;
+  bool per_member_ = true;
+  sim::Time end_;
+  sim::HandlerId handler_;
+};
+
+}  // namespace circlesim::services

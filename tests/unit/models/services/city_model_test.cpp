@@ -1,0 +1,203 @@
+// The city model on the small-town reference scenario: the city and its residents are built as
+// written, every request is accounted for once (conservation by service, group, community and
+// district, and against the trace's own rows), runs repeat exactly, and the choice policies,
+// travel limits, eligibility and escalation do what the scenario says.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "models/scenario/loader.hpp"
+#include "models/services/city_model.hpp"
+#include "models/services/service_network.hpp"
+#include "tests/unit/models/memory_sink.hpp"
+
+namespace circlesim {
+namespace {
+
+using services::CityMeasures;
+using services::FlowCounts;
+
+scenario::Scenario small_town(std::vector<std::string> overrides = {}) {
+  const auto path = std::filesystem::path(__FILE__)
+                        .parent_path()
+                        .parent_path()
+                        .parent_path()
+                        .parent_path()
+                        .parent_path() /
+                    "scenarios/reference/small-town.yaml";
+  overrides.insert(overrides.begin(), {"run.horizon=7d", "run.warmup=1d", "run.replications=1"});
+  scenario::Diagnostics diagnostics;
+  scenario::LoadOptions options;
+  options.overrides = overrides;
+  auto loaded = scenario::load_scenario(path.string(), options, diagnostics);
+  EXPECT_TRUE(loaded) << diagnostics.to_string();
+  return *loaded;
+}
+
+double outcomes(const FlowCounts& f) {
+  return f.served + f.reneged + f.balked + f.unmet + f.escalated + f.in_system;
+}
+
+TEST(CityModel, SmallTownIsBuiltAsWritten) {
+  const scenario::Scenario s = small_town();
+  ASSERT_TRUE(s.city);
+  EXPECT_EQ(s.city->population(), 60100);
+  EXPECT_EQ(s.city->communities.size(), 6U);
+  EXPECT_EQ(s.city->grids.size(), 48U);
+  EXPECT_EQ(s.facilities.size(), 10U);
+  EXPECT_EQ(s.groups.size(), 8U);
+  EXPECT_EQ(s.groups[0].id, "general");
+  const CityMeasures m = services::run_city_replication(s, 0);
+  EXPECT_EQ(m.residents, 60100);
+}
+
+TEST(CityModel, EveryRequestIsAccountedForOnce) {
+  const scenario::Scenario s = small_town();
+  MemorySink sink(trace::TraceLevel::kRequests);
+  const CityMeasures m = services::run_city_replication(s, 0, {&sink});
+  ASSERT_EQ(sink.finished, 1);
+
+  double requests = 0;
+  double in_system = 0;
+  for (std::size_t k = 0; k < m.services.size(); ++k) {
+    const FlowCounts& f = m.services[k].flow;
+    EXPECT_EQ(f.requests, outcomes(f)) << s.services[k].id;
+    EXPECT_GT(f.requests, 0) << s.services[k].id;
+    requests += f.requests;
+    in_system += f.in_system;
+  }
+  for (std::size_t g = 0; g < m.groups.size(); ++g) {
+    EXPECT_EQ(m.groups[g].flow.requests, outcomes(m.groups[g].flow)) << s.groups[g].id;
+  }
+  for (const FlowCounts& f : m.service_groups) EXPECT_EQ(f.requests, outcomes(f));
+  double by_community = 0;
+  for (const FlowCounts& f : m.communities) {
+    EXPECT_EQ(f.requests, outcomes(f));
+    by_community += f.requests;
+  }
+  double by_district = 0;
+  for (const FlowCounts& f : m.districts) by_district += f.requests;
+  EXPECT_EQ(by_community, requests);
+  EXPECT_EQ(by_district, requests);
+  // `general` holds every resident: its requests are all requests.
+  EXPECT_EQ(m.groups[0].flow.requests, requests);
+
+  // Against the trace: each request's first row, made after the warm-up, plus those still in
+  // the system at the end (which have no row).
+  std::set<std::uint64_t> seen;
+  double first_rows = 0;
+  for (const trace::RequestRecord& row : sink.requests) {
+    if (!seen.insert(row.request).second) continue;
+    if (row.arrival >= s.run.warmup) first_rows += 1;
+  }
+  EXPECT_EQ(first_rows + in_system, requests);
+  EXPECT_EQ(sink.lookups["services"].size(), s.services.size());
+  EXPECT_EQ(sink.lookups["groups"].size(), s.groups.size());
+}
+
+TEST(CityModel, SameSeedSameResults) {
+  const scenario::Scenario s = small_town();
+  const CityMeasures a = services::run_city_replication(s, 3);
+  const CityMeasures b = services::run_city_replication(s, 3);
+  const CityMeasures other = services::run_city_replication(s, 4);
+  ASSERT_EQ(a.services.size(), b.services.size());
+  for (std::size_t k = 0; k < a.services.size(); ++k) {
+    EXPECT_EQ(a.services[k].flow.requests, b.services[k].flow.requests);
+    EXPECT_EQ(a.services[k].flow.wait.sum(), b.services[k].flow.wait.sum());
+    EXPECT_EQ(a.services[k].flow.travel.sum(), b.services[k].flow.travel.sum());
+  }
+  EXPECT_NE(a.services[0].flow.wait.sum(), other.services[0].flow.wait.sum());
+}
+
+TEST(CityModel, ResultsDoNotDependOnTheNumberOfThreads) {
+  scenario::Scenario s = small_town();
+  s.run.replications = 3;
+  const auto one = services::run_city_replications(s, 1);
+  const auto two = services::run_city_replications(s, 2);
+  for (std::size_t r = 0; r < 3; ++r) {
+    for (std::size_t k = 0; k < one[r].services.size(); ++k) {
+      EXPECT_EQ(one[r].services[k].flow.wait.sum(), two[r].services[k].flow.wait.sum());
+    }
+  }
+}
+
+TEST(CityModel, OwnCentrePolicySendsResidentsToTheirCommunitysCentre) {
+  const scenario::Scenario s = small_town({"policies.facility_choice.name=own_centre"});
+  MemorySink sink(trace::TraceLevel::kRequests);
+  services::run_city_replication(s, 0, {&sink});
+  const city::City& c = *s.city;
+  std::size_t checked = 0;
+  for (const trace::RequestRecord& row : sink.requests) {
+    const scenario::Service& service = s.services[row.service];
+    if (service.channel != scenario::Channel::kCentreRoom || row.facility == services::kNone) {
+      continue;
+    }
+    if (row.arrival != row.arrival) continue;
+    const scenario::Facility& f = s.facilities[row.facility];
+    if (f.kind != scenario::FacilityKind::kCommunityCentre) continue;  // escalation stage
+    ASSERT_LT(row.resident, 60100U);
+    ++checked;
+    EXPECT_EQ(c.communities[f.area].id, f.id.substr(std::string("centre_").size()));
+  }
+  EXPECT_GT(checked, 100U);
+}
+
+TEST(CityModel, BeyondTheMaximumTravelTimeDemandIsUnmetAndSaysWhy) {
+  const scenario::Scenario s =
+      small_town({"policies.facility_choice.parameters.max_travel_time=1min"});
+  const CityMeasures m = services::run_city_replication(s, 0);
+  const FlowCounts& f = m.services[0].flow;
+  EXPECT_GT(f.unmet, 0.9 * f.requests);
+  EXPECT_EQ(f.unmet, f.unmet_by_reason[static_cast<int>(services::UnmetReason::kTooFar)]);
+}
+
+TEST(CityModel, IneligibleResidentsAreRefused) {
+  // Certificates only for veterans: everyone else's requests are unmet as not eligible.
+  const scenario::Scenario s = small_town({"services.1.eligible=[veterans]"});
+  const CityMeasures m = services::run_city_replication(s, 0);
+  const FlowCounts& f = m.services[1].flow;
+  const double refused = f.unmet_by_reason[static_cast<int>(services::UnmetReason::kNotEligible)];
+  EXPECT_GT(refused, 0.95 * f.requests);
+  EXPECT_LT(refused, f.requests);  // veterans still get served
+}
+
+TEST(CityModel, EscalationsReachTheStreetOffice) {
+  const scenario::Scenario s = small_town({"run.horizon=30d"});
+  const CityMeasures m = services::run_city_replication(s, 0);
+  std::size_t mediation = 0;
+  for (; mediation < s.services.size(); ++mediation) {
+    if (s.services[mediation].id == "dispute_mediation") break;
+  }
+  const FlowCounts& f = m.services[mediation].flow;
+  ASSERT_GT(f.served + f.escalated, 50);
+  const double share = f.escalated / (f.served + f.escalated);
+  EXPECT_NEAR(share, 0.3, 0.12);
+  EXPECT_EQ(m.escalations.escalated, f.escalated);
+  EXPECT_GT(m.escalations.resolved, 0);
+  EXPECT_GT(m.escalations.resolution_time.mean(), 24 * 60 * 0.5);  // a day's delay on average
+}
+
+TEST(CityModel, CoverageFollowsDistance) {
+  const scenario::Scenario s = small_town();
+  const CityMeasures m = services::run_city_replication(s, 0);
+  ASSERT_FALSE(m.access.offers.empty());
+  const std::size_t groups = s.groups.size();
+  for (std::size_t o = 0; o < m.access.offers.size(); ++o) {
+    for (std::size_t g = 0; g < groups; ++g) {
+      const double share = m.access.coverage[o * groups + g];
+      EXPECT_GE(share, 0.0);
+      EXPECT_LE(share, 1.0);
+    }
+  }
+  // Every grid is within ~700 m (13 min at 1 m/s with the detour) of its own centre.
+  EXPECT_EQ(m.access.coverage[0], 1.0) << m.access.offers[0];
+  const scenario::Scenario far = small_town({"targets.travel=2min"});
+  const CityMeasures n = services::run_city_replication(far, 0);
+  EXPECT_LT(n.access.coverage[0], 0.5);
+}
+
+}  // namespace
+}  // namespace circlesim
