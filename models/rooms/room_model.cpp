@@ -251,7 +251,7 @@ ReplicationMeasures run_room_replication(const scenario::Scenario& scenario,
   handlers.push_back("hourly census");
   HourlyCensus census(sim, pools, out.rooms, std::ceil(warmup / 60.0) * 60.0, end);
   handlers.push_back("interval sampler");
-  IntervalSampler sampler(sim, pools, output.interval, end);
+  IntervalSampler sampler(sim, pools, output.interval, end, sink);
   if (sink != nullptr && sink->level() >= sim::trace::TraceLevel::kEvents) {
     events.emplace(*sink);
     sim.set_event_observer(&*events);
@@ -298,7 +298,7 @@ ReplicationMeasures run_room_replication(const scenario::Scenario& scenario,
     if (events) sink->write_lookup("handlers", handlers);
     if (requests) requests->flush();
     if (events) events->flush();
-    write_summary_trace(*sink, scenario, pools, sampler, out);
+    write_summary_trace(*sink, scenario, pools, out);
     sink->finish(
         finished ? sim::trace::TraceStatus::kComplete : sim::trace::TraceStatus::kInterrupted,
         stopped_at);

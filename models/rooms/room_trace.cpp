@@ -11,9 +11,7 @@ std::vector<std::string> room_names(const scenario::Scenario& scenario) {
 
 void write_summary_trace(sim::trace::TraceSink& sink, const scenario::Scenario& scenario,
                          const std::vector<std::unique_ptr<sim::ServerPool>>& pools,
-                         const IntervalSampler& sampler, const ReplicationMeasures& out) {
-  for (int m = 0; m < IntervalSampler::kMetrics; ++m) sink.write_timeseries(sampler.series(m));
-
+                         const ReplicationMeasures& out) {
   sim::trace::HistogramSet waits;
   waits.metric = "wait";
   waits.unit = "min";

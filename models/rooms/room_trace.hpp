@@ -96,20 +96,25 @@ class EventTracer final : public sim::EventObserver {
 };
 
 // Time averages per room and per interval (queue length, busy staff, staff on duty), from the
-// pools' own time-weighted integrals: exact, whatever happens inside an interval.
+// pools' own time-weighted integrals: exact, whatever happens inside an interval. The rows go
+// to the sink a day's worth at a time, so memory does not grow with the run; without a sink
+// nothing is sampled.
 class IntervalSampler final : public sim::EventHandler {
  public:
   static constexpr int kMetrics = 3;  // queue_length, busy_servers, capacity
+  static constexpr std::size_t kFlushRows = 96;
 
   IntervalSampler(sim::Simulation& sim, const std::vector<std::unique_ptr<sim::ServerPool>>& pools,
-                  double interval, sim::Time end)
+                  double interval, sim::Time end, sim::trace::TraceSink* sink)
       : pools_(pools),
         interval_(interval),
         end_(end),
+        sink_(sink),
         previous_(pools.size() * kMetrics, 0.0),
+        banked_(pools.size() * kMetrics, 0.0),
         handler_(sim.add_handler(*this)) {
     values_.resize(kMetrics);
-    if (interval_ <= end_) sim.post_at(interval_, handler_, 0, 0);
+    if (sink_ != nullptr && interval_ <= end_) sim.post_at(interval_, handler_, 0, 0);
   }
 
   void handle_event(sim::Simulation& sim, std::uint16_t, std::uint32_t) override {
@@ -119,6 +124,7 @@ class IntervalSampler final : public sim::EventHandler {
   // The pools' statistics are about to be reset (end of warm-up): bank what the current interval
   // has so far, so that its average still covers all of it.
   void before_reset(sim::Time now) {
+    if (sink_ == nullptr) return;
     for (std::size_t r = 0; r < pools_.size(); ++r) {
       const auto integrals = integrals_of(r, now);
       for (int m = 0; m < kMetrics; ++m) {
@@ -127,27 +133,34 @@ class IntervalSampler final : public sim::EventHandler {
       }
     }
   }
-  // Closes the last, possibly partial, interval at `now` (the end or the moment of a stop).
+  // Closes the last, possibly partial, interval at `now` (the end or the moment of a stop) and
+  // hands over what is left.
   void finish(sim::Time now) {
+    if (sink_ == nullptr) return;
     if (now > last_sample_) sample(now);
-  }
-
-  [[nodiscard]] sim::trace::TimeSeries series(int metric) const {
-    static constexpr const char* kNames[kMetrics] = {"queue_length", "busy_servers", "capacity"};
-    static constexpr const char* kUnits[kMetrics] = {"people", "staff", "staff"};
-    sim::trace::TimeSeries out;
-    out.metric = kNames[metric];
-    out.unit = kUnits[metric];
-    out.entity = "rooms";
-    out.statistic = "time_average";
-    out.interval = interval_;
-    out.times = times_;
-    out.entities = pools_.size();
-    out.values = values_[static_cast<std::size_t>(metric)];
-    return out;
+    flush();
   }
 
  private:
+  void flush() {
+    if (times_.empty()) return;
+    static constexpr const char* kNames[kMetrics] = {"queue_length", "busy_servers", "capacity"};
+    static constexpr const char* kUnits[kMetrics] = {"people", "staff", "staff"};
+    for (int m = 0; m < kMetrics; ++m) {
+      sim::trace::TimeSeries block;
+      block.metric = kNames[m];
+      block.unit = kUnits[m];
+      block.entity = "rooms";
+      block.statistic = "time_average";
+      block.interval = interval_;
+      block.times = times_;
+      block.entities = pools_.size();
+      block.values = std::move(values_[static_cast<std::size_t>(m)]);
+      sink_->write_timeseries(block);
+      values_[static_cast<std::size_t>(m)].clear();
+    }
+    times_.clear();
+  }
   std::size_t index(std::size_t room, int metric) const {
     return room * kMetrics + static_cast<std::size_t>(metric);
   }
@@ -158,7 +171,6 @@ class IntervalSampler final : public sim::EventHandler {
     return {s.in_queue.integral(now), s.busy.integral(now), s.capacity.integral(now)};
   }
   void sample(sim::Time now) {
-    if (banked_.empty()) banked_.assign(previous_.size(), 0.0);
     const double length = now - last_sample_;
     times_.push_back(last_sample_);
     for (std::size_t r = 0; r < pools_.size(); ++r) {
@@ -172,11 +184,13 @@ class IntervalSampler final : public sim::EventHandler {
       }
     }
     last_sample_ = now;
+    if (times_.size() == kFlushRows) flush();
   }
 
   const std::vector<std::unique_ptr<sim::ServerPool>>& pools_;
   double interval_;
   sim::Time end_;
+  sim::trace::TraceSink* sink_;
   sim::Time last_sample_ = 0;
   std::vector<double> previous_;  // integral at the last sample, per room and metric
   std::vector<double> banked_;    // area of the current interval before a reset
@@ -188,10 +202,10 @@ class IntervalSampler final : public sim::EventHandler {
 // The rooms' names in the trace: facility/type.
 std::vector<std::string> room_names(const scenario::Scenario& scenario);
 
-// Writes what a replication measured into its trace: time series, wait histograms per room, and
-// every summary measure as a scalar.
+// Writes what a replication measured into its trace: wait histograms per room and every summary
+// measure as a scalar (the time series went out while it ran).
 void write_summary_trace(sim::trace::TraceSink& sink, const scenario::Scenario& scenario,
                          const std::vector<std::unique_ptr<sim::ServerPool>>& pools,
-                         const IntervalSampler& sampler, const ReplicationMeasures& out);
+                         const ReplicationMeasures& out);
 
 }  // namespace circlesim::models

@@ -23,6 +23,7 @@ class CityReader : DocumentReader {
   void read(Scenario& scenario) {
     guarded([&] { read_groups(scenario); });
     if (has("/city")) guarded([&] { read_city(scenario); });
+    if (scenario.city) guarded([&] { check_area_shares(*scenario.city); });
     guarded([&] { read_choice_policy(scenario.facility_choice); });
   }
 
@@ -224,6 +225,29 @@ class CityReader : DocumentReader {
       read_shares("community", config.share_by_community);
       read_shares("grid", config.share_by_grid);
       scenario.groups.push_back(std::move(config));
+    }
+  }
+
+  // Shares by area name areas of the city, which a generated or CSV city only knows now.
+  void check_area_shares(const city::City& c) {
+    if (!has("/population/groups")) return;
+    const json& groups = at("/population/groups");
+    const city::IdIndex districts(c.districts), communities(c.communities), grids(c.grids);
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      const json by = groups[g].value("shares_by", json::object());
+      for (const auto& [level, index] :
+           {std::pair<const char*, const city::IdIndex*>{"district", &districts},
+            {"community", &communities},
+            {"grid", &grids}}) {
+        const json shares = by.value(level, json::object());
+        for (const auto& [id, share] : shares.items()) {
+          if (index->find(id) == nullptr) {
+            error(fmt::format("/population/groups/{}/shares_by/{}/{}", g, level, id),
+                  fmt::format("{} '{}' is not in the city (expected the id of one of its {}s)",
+                              level, id, level));
+          }
+        }
+      }
     }
   }
 

@@ -9,6 +9,7 @@
 #include "models/scenario/city_reader.hpp"
 #include "models/scenario/composition.hpp"
 #include "models/scenario/document_reader.hpp"
+#include "models/scenario/facility_reader.hpp"
 #include "models/scenario/schema_check.hpp"
 #include "models/scenario/semantic_checks.hpp"
 #include "models/scenario/units.hpp"
@@ -33,19 +34,6 @@ const std::map<std::string, std::string> kNotYetSimulated = {
     {"/facilities/red_stations", "red stations"},
 };
 
-// Facility kinds as the document names them, with the area they belong to.
-struct FacilityPart {
-  const char* key;
-  FacilityKind kind;
-  const char* area_key;  // community, street or district
-};
-constexpr FacilityPart kFacilityParts[] = {
-    {"community_centres", FacilityKind::kCommunityCentre, "community"},
-    {"neighbourhood_centres", FacilityKind::kNeighbourhoodCentre, "community"},
-    {"street_offices", FacilityKind::kStreetOffice, "street"},
-    {"district_departments", FacilityKind::kDistrictDepartment, "district"},
-};
-
 class Builder : DocumentReader {
  public:
   using DocumentReader::DocumentReader;
@@ -60,7 +48,7 @@ class Builder : DocumentReader {
     guarded([&] { read_run(scenario.run); });
     guarded([&] { read_city_parts(doc_, diagnostics_, scenario); });
     guarded([&] { read_targets(scenario); });
-    guarded([&] { read_facilities(scenario); });
+    guarded([&] { read_facilities(doc_, diagnostics_, scenario); });
     guarded([&] { read_profiles(); });
     guarded([&] { read_services(scenario); });
     if (!diagnostics_.empty()) return std::nullopt;
@@ -119,142 +107,6 @@ class Builder : DocumentReader {
     if (const auto wait = quantity("/targets/wait", QuantityKind::kDuration)) {
       scenario.wait_target_minutes = *wait;
     }
-  }
-
-  void read_facilities(Scenario& scenario) {
-    for (const FacilityPart& part : kFacilityParts) {
-      const std::string list = std::string("/facilities/") + part.key;
-      if (!has(list)) continue;
-      const json& facilities = at(list);
-      for (std::size_t f = 0; f < facilities.size(); ++f) {
-        read_facility(scenario, part, facilities[f], fmt::format("{}/{}", list, f));
-      }
-    }
-  }
-
-  void read_facility(Scenario& scenario, const FacilityPart& part, const json& spec,
-                     const std::string& base) {
-    Facility facility;
-    facility.id = spec.value("id", "");
-    facility.name = spec.value("name", facility.id);
-    facility.kind = part.kind;
-    if (spec.contains("opening_hours")) {
-      error(base + "/opening_hours",
-            "opening_hours is part of the scenario language but not simulated yet; remove it "
-            "to run this scenario");
-    }
-    if (scenario.city) {
-      resolve_place(*scenario.city, part, spec, base, facility);
-    } else {
-      // Without a city there is one implicit community: naming it is harmless, but a
-      // location would mean travel, which needs the city.
-      if (spec.contains("location")) {
-        error(base + "/location",
-              "a location needs the scenario's city (add a `city` section, or remove it)");
-      }
-    }
-    const std::size_t facility_index = scenario.facilities.size();
-    const json rooms = spec.value("rooms", json::array());
-    for (std::size_t r = 0; r < rooms.size(); ++r) {
-      facility.rooms.push_back(scenario.rooms.size());
-      scenario.rooms.push_back(
-          read_room(rooms[r], fmt::format("{}/rooms/{}", base, r), facility_index, facility.id));
-    }
-    scenario.facilities.push_back(std::move(facility));
-  }
-
-  // The facility's area (community, street or district) and its location: as given, or the
-  // area's (a community's own location; a street's or district's population-weighted centre).
-  void resolve_place(const city::City& c, const FacilityPart& part, const json& spec,
-                     const std::string& base, Facility& facility) {
-    if (!spec.contains(part.area_key)) {
-      error(base, fmt::format("missing required key '{}' (expected the id of the {} it belongs "
-                              "to: the scenario has a city)",
-                              part.area_key, part.area_key));
-      return;
-    }
-    const std::string area_id = spec.value(part.area_key, "");
-    std::vector<city::Index> communities;
-    bool found = false;
-    if (std::string(part.area_key) == "community") {
-      for (city::Index k = 0; k < c.communities.size(); ++k) {
-        if (c.communities[k].id == area_id) {
-          facility.area = k;
-          communities.push_back(k);
-          found = true;
-        }
-      }
-    } else if (std::string(part.area_key) == "street") {
-      for (city::Index k = 0; k < c.streets.size(); ++k) {
-        if (c.streets[k].id == area_id) {
-          facility.area = k;
-          communities = c.streets[k].communities;
-          found = true;
-        }
-      }
-    } else {
-      for (city::Index d = 0; d < c.districts.size(); ++d) {
-        if (c.districts[d].id != area_id) continue;
-        facility.area = d;
-        found = true;
-        for (const city::Index street : c.districts[d].streets) {
-          for (const city::Index k : c.streets[street].communities) communities.push_back(k);
-        }
-      }
-    }
-    if (!found) {
-      error(base + "/" + part.area_key,
-            fmt::format("{} '{}' is not in the city (expected the id of one of its {} {}s)",
-                        part.area_key, area_id,
-                        std::string(part.area_key) == "community" ? c.communities.size()
-                        : std::string(part.area_key) == "street"  ? c.streets.size()
-                                                                  : c.districts.size(),
-                        part.area_key));
-      return;
-    }
-    if (spec.contains("location")) {
-      const auto x = quantity(base + "/location/x", QuantityKind::kDistance);
-      const auto y = quantity(base + "/location/y", QuantityKind::kDistance);
-      if (x && y) facility.location = {*x, *y};
-      return;
-    }
-    double weight = 0;
-    city::Point sum;
-    for (const city::Index k : communities) {
-      const auto w = static_cast<double>(std::max<std::int64_t>(c.communities[k].population, 1));
-      sum.x += w * c.communities[k].location.x;
-      sum.y += w * c.communities[k].location.y;
-      weight += w;
-    }
-    facility.location = {sum.x / weight, sum.y / weight};
-  }
-
-  Room read_room(const json& spec, const std::string& pointer, std::size_t facility,
-                 const std::string& facility_id) {
-    Room room;
-    room.facility = facility;
-    room.facility_id = facility_id;
-    room.type = spec.value("type", "");
-    if (spec.contains("staffing")) {
-      error(pointer + "/staffing",
-            "staffing schedules are part of the scenario language but not simulated yet; "
-            "give a constant 'staff' count");
-    }
-    // A staff count of the wrong type has been reported by the schema check.
-    if (spec.contains("staff") && spec["staff"].is_number_integer()) {
-      room.staff = spec["staff"].get<int>();
-      if (room.staff < 1) {
-        error(pointer + "/staff", "a room needs at least one staff member to run");
-      }
-    }
-    if (spec.contains("waiting_room") && spec["waiting_room"].is_number_integer()) {
-      room.waiting_room = spec["waiting_room"].get<std::size_t>();
-    }
-    room.preemptive = spec.value("preemptive", false);
-    room.on_close = spec.value("on_close", std::string("serve_waiting")) == "send_away"
-                        ? sim::ClosingPolicy::kSendAway
-                        : sim::ClosingPolicy::kServeWaiting;
-    return room;
   }
 
   void read_services(Scenario& scenario) {

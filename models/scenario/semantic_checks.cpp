@@ -544,6 +544,30 @@ class SemanticChecker {
         }
       }
     }
+    collect_generated_facilities(facilities);
+  }
+
+  // Rules of facilities.generate make facilities of their kind with their rooms (how many is
+  // known only with the city: at least one).
+  void collect_generated_facilities(const json* facilities) {
+    const json* rules = array_member(facilities, "generate");
+    if (rules == nullptr) return;
+    for (std::size_t i = 0; i < rules->size(); ++i) {
+      const json* rule = &(*rules)[i];
+      const std::optional<std::string> kind_name = text_of(member(rule, "kind"));
+      if (!kind_name) continue;
+      const FacilityKind* kind = facility_kind(*kind_name + "s");
+      if (kind == nullptr) continue;  // the schema's enum says so
+      facility_count_[kind->key] += 1;
+      const json* rooms = array_member(rule, "rooms");
+      if (rooms == nullptr) continue;
+      for (std::size_t r = 0; r < rooms->size(); ++r) {
+        const std::optional<std::string> type = text_of(member(&(*rooms)[r], "type"));
+        if (!type) continue;
+        std::vector<std::string>& known = room_types_[kind->key];
+        if (std::find(known.begin(), known.end(), *type) == known.end()) known.push_back(*type);
+      }
+    }
   }
 
   // --- run and calendar -----------------------------------------------------------------------

@@ -2,6 +2,9 @@
 #include "models/services/access.hpp"
 
 #include <bit>
+#include <cmath>
+
+#include "analysis/accessibility.hpp"
 
 namespace circlesim::services {
 
@@ -36,27 +39,50 @@ AccessMeasures measure_access(const scenario::Scenario& scenario, const city::Ci
   const std::size_t groups = scenario.groups.size();
   const std::size_t grids = city.grids.size();
   const std::vector<double> members = members_by_grid(residents, grids, groups);
+  // Demand points are the grids, with their residents by group.
+  analysis::DemandPoints demand;
+  demand.population.resize(static_cast<Eigen::Index>(grids), static_cast<Eigen::Index>(groups));
+  for (std::size_t g = 0; g < grids; ++g) {
+    demand.location.push_back({city.grids[g].location.x, city.grids[g].location.y});
+    for (std::size_t k = 0; k < groups; ++k) {
+      demand.population(static_cast<Eigen::Index>(g), static_cast<Eigen::Index>(k)) =
+          members[g * groups + k];
+    }
+  }
+  analysis::StraightLineTravel travel;
+  travel.detour_factor = city.detour_factor;
+  for (const scenario::GroupConfig& group : scenario.groups) {
+    travel.speed.push_back(group_speed(group) / 60.0);  // m/s
+  }
+  const double target = scenario.travel_target_minutes;
+
   AccessMeasures access;
   access.coverage.assign(network.offers().size() * groups, 0.0);
+  access.accessibility.assign(network.offers().size() * groups, 0.0);
+  access.no_access.assign(network.offers().size() * groups, 1.0);
   static constexpr const char* kKinds[] = {"community_centre", "neighbourhood_centre",
                                            "red_station", "street_office", "district_department"};
   for (std::size_t o = 0; o < network.offers().size(); ++o) {
     const Offer& offer = network.offer(o);
     access.offers.push_back(std::string(kKinds[static_cast<int>(facility_kind_of(offer.channel))]) +
                             "/" + offer.room_type);
-    for (std::size_t g = 0; g < groups; ++g) {
-      const double speed = group_speed(scenario.groups[g]);
-      double covered = 0;
-      double total = 0;
-      for (std::size_t grid = 0; grid < grids; ++grid) {
-        const double n = members[grid * groups + g];
-        total += n;
-        if (offer.nearest[grid].facility != kNone &&
-            offer.nearest[grid].distance_m / speed <= scenario.travel_target_minutes) {
-          covered += n;
-        }
-      }
-      access.coverage[o * groups + g] = total > 0 ? covered / total : 0.0;
+    if (offer.places.empty()) continue;  // nobody has access: coverage 0, no_access 1
+    // Supply points are the rooms offering it, with their staff as capacity.
+    analysis::SupplyPoints supply;
+    for (const Candidate& place : offer.places) {
+      const city::Point at = scenario.facilities[place.facility].location;
+      supply.location.push_back({at.x, at.y});
+      supply.capacity.push_back(static_cast<double>(scenario.rooms[place.room].staff));
+    }
+    const analysis::CoverageResult covered = analysis::coverage(demand, supply, travel, target);
+    const analysis::FcaResult fca =
+        analysis::two_step_fca(demand, supply, travel, {target, analysis::DistanceDecay::kNone});
+    for (std::size_t k = 0; k < groups; ++k) {
+      // A group without residents has NaN shares: report it as no access at all.
+      auto value = [](double x, double otherwise) { return std::isnan(x) ? otherwise : x; };
+      access.coverage[o * groups + k] = value(covered.covered_share[k], 0.0);
+      access.accessibility[o * groups + k] = value(fca.mean_accessibility[k], 0.0);
+      access.no_access[o * groups + k] = value(fca.no_access_share[k], 1.0);
     }
   }
   return access;

@@ -63,9 +63,12 @@ struct EscalationCounts {
 // Coverage: the share of each group's residents whose nearest place offering a kind of
 // service is within the travel target, and 2SFCA accessibility (per offer x group).
 struct AccessMeasures {
-  std::vector<std::string> offers;    // "<facility kind>/<room type>"
-  std::vector<double> coverage;       // offers x groups
-  std::vector<double> accessibility;  // offers x groups: population-weighted mean 2SFCA
+  std::vector<std::string> offers;  // "<facility kind>/<room type>"
+  std::vector<double> coverage;     // offers x groups
+  // offers x groups: population-weighted mean 2SFCA (staff per resident competing for them,
+  // catchment = the travel target, no distance decay), and the share with none in reach.
+  std::vector<double> accessibility;
+  std::vector<double> no_access;
 };
 
 struct CityMeasures {

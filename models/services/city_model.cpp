@@ -113,8 +113,7 @@ void add_flow_scalars(std::vector<sim::trace::ScalarRecord>& scalars, const Flow
 }
 
 void write_city_trace(sim::trace::TraceSink& sink, const scenario::Scenario& scenario,
-                      const city::City& c, const CityFlow& flow,
-                      const models::IntervalSampler& sampler, const CityMeasures& out,
+                      const city::City& c, const CityFlow& flow, const CityMeasures& out,
                       bool finished, sim::Time stopped_at) {
   std::vector<std::string> names;
   auto lookup = [&](const char* kind, const auto& items, auto&& name_of) {
@@ -133,9 +132,6 @@ void write_city_trace(sim::trace::TraceSink& sink, const scenario::Scenario& sce
     names.emplace_back(sim::trace::to_string(static_cast<sim::trace::RequestOutcome>(o)));
   }
   sink.write_lookup("outcomes", names);
-  for (int m = 0; m < models::IntervalSampler::kMetrics; ++m) {
-    sink.write_timeseries(sampler.series(m));
-  }
   std::vector<sim::trace::ScalarRecord> scalars;
   for (std::size_t s = 0; s < out.services.size(); ++s) {
     add_flow_scalars(scalars, out.services[s].flow, "service", static_cast<std::uint32_t>(s));
@@ -207,7 +203,7 @@ CityMeasures run_city_replication(const scenario::Scenario& scenario, std::uint6
     }
   }
   HourlyUtilisation hourly(sim, flow, scenario, out, std::ceil(warmup / 60.0) * 60.0, end);
-  models::IntervalSampler sampler(sim, flow.pools(), output.interval, end);
+  models::IntervalSampler sampler(sim, flow.pools(), output.interval, end, output.sink);
 
   // Runs to `until` an hour at a time, so that a stop request is seen promptly; request rows
   // go to the sink in blocks.
@@ -237,7 +233,7 @@ CityMeasures run_city_replication(const scenario::Scenario& scenario, std::uint6
   sampler.finish(stopped_at);
   if (sink != nullptr) {
     if (trace_requests && !rows.empty()) sink->append_requests(rows);
-    write_city_trace(*sink, scenario, c, flow, sampler, out, finished, stopped_at);
+    write_city_trace(*sink, scenario, c, flow, out, finished, stopped_at);
   }
   return out;
 }

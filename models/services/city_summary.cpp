@@ -67,6 +67,27 @@ std::string flow_row(const Table& t, const std::string& name,
   return row + "\n";
 }
 
+// A table of offers x groups of one access measure.
+std::string access_table(const scenario::Scenario& scenario, const Table& t,
+                         const std::vector<std::string>& offers, const std::string& title,
+                         double (*value)(const AccessMeasures&, std::size_t)) {
+  if (offers.empty()) return {};
+  const std::size_t groups = scenario.groups.size();
+  std::string out = fmt::format("\n{}\n{:<40}", title, "offer \\ group");
+  for (const scenario::GroupConfig& g : scenario.groups) out += fmt::format(" {:>18}", g.id);
+  out += "\n";
+  for (std::size_t o = 0; o < offers.size(); ++o) {
+    out += fmt::format("{:<40}", offers[o]);
+    for (std::size_t g = 0; g < groups; ++g) {
+      out += fmt::format(" {:>18}", t.interval([&](const CityMeasures& m) {
+        return value(m.access, o * groups + g);
+      }));
+    }
+    out += "\n";
+  }
+  return out;
+}
+
 std::string flow_header(const char* what, bool quantiles) {
   std::string header = fmt::format("{:<26} {:>16} {:>14} {:>14} {:>14} {:>14} {:>16} {:>14} {:>14}",
                                    what, "requests", "served", "unmet", "gave up", "escalated",
@@ -136,26 +157,20 @@ std::string city_summary_table(const scenario::Scenario& scenario,
                        t.interval([r](const CityMeasures& m) { return m.rooms[r].utilisation; }),
                        t.interval([r](const CityMeasures& m) { return m.rooms[r].arrivals; }));
   }
-  // Coverage is a property of the residents and the places: one value per replication.
+  // Access is a property of the residents and the places: one value per replication.
   const AccessMeasures& access = replications.front().access;
-  const std::size_t groups = scenario.groups.size();
-  if (!access.offers.empty()) {
-    out += fmt::format(
-        "\n15-minute coverage (share of the group's residents whose nearest place "
-        "is within {:g} min walk)\n{:<26}",
-        scenario.travel_target_minutes, "offer \\ group");
-    for (const scenario::GroupConfig& g : scenario.groups) out += fmt::format(" {:>18}", g.id);
-    out += "\n";
-    for (std::size_t o = 0; o < access.offers.size(); ++o) {
-      out += fmt::format("{:<26}", access.offers[o]);
-      for (std::size_t g = 0; g < groups; ++g) {
-        out += fmt::format(" {:>18}", t.interval([o, g, groups](const CityMeasures& m) {
-          return m.access.coverage[o * groups + g];
-        }));
-      }
-      out += "\n";
-    }
-  }
+  out += access_table(
+      scenario, t, access.offers,
+      fmt::format("15-minute coverage (share of the group's residents whose nearest place is "
+                  "within {:g} min walk)",
+                  scenario.travel_target_minutes),
+      [](const AccessMeasures& a, std::size_t k) { return a.coverage[k]; });
+  out += access_table(
+      scenario, t, access.offers,
+      fmt::format("2SFCA accessibility (staff per 1,000 residents competing for them, within "
+                  "{:g} min)",
+                  scenario.travel_target_minutes),
+      [](const AccessMeasures& a, std::size_t k) { return 1000 * a.accessibility[k]; });
   return out;
 }
 

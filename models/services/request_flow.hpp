@@ -26,9 +26,9 @@ class CityFlow final : public sim::EventHandler, public sim::PoolObserver {
            const city::Residents& residents, const ServiceNetwork& network,
            const sim::RandomStreams& streams, sim::Time warmup, CityMeasures& out);
 
-  // A resident asks for a service now (from a demand stream of `group`).
-  void request(std::size_t service, std::uint32_t resident, sim::Time duration, sim::Time patience,
-               bool escalate);
+  // A resident asks for a service now, from a demand stream of `group`.
+  void request(std::size_t service, std::uint16_t group, std::uint32_t resident, sim::Time duration,
+               sim::Time patience, bool escalate);
 
   void handle_event(sim::Simulation& sim, std::uint16_t kind, std::uint32_t slot) override;
   void on_departure(const sim::PoolDeparture& departure) override;
@@ -59,6 +59,7 @@ class CityFlow final : public sim::EventHandler, public sim::PoolObserver {
     std::uint32_t room;
     std::uint32_t facility;
     std::uint16_t service;
+    std::uint16_t group;  // of the demand stream that made it
     Stage stage;
     bool escalate;            // decided when asked, so that policies do not shift it
     std::uint32_t next_free;  // free-list link while kFree
@@ -69,7 +70,7 @@ class CityFlow final : public sim::EventHandler, public sim::PoolObserver {
   int priority_class(std::size_t service, std::uint32_t resident) const;
   std::optional<Candidate> choose(std::size_t service, std::uint32_t resident);
   double expected_wait(std::uint32_t room) const;
-  void unmet(std::size_t service, std::uint32_t resident, UnmetReason reason);
+  void unmet(std::size_t service, std::uint16_t group, std::uint32_t resident, UnmetReason reason);
   // Applies `update` to every breakdown a request of `service` by `resident` counts in.
   template <class Update>
   void for_each_breakdown(std::size_t service, std::uint32_t resident, Update&& update);
@@ -122,6 +123,7 @@ class DemandSource final : public sim::EventHandler {
   const city::Residents& residents_;
   const std::vector<std::uint32_t>* members_;  // null: every community asks (absolute rate)
   std::size_t service_index_;
+  std::uint16_t group_;
   sim::RandomEngine arrivals_;
   sim::RandomEngine attributes_;
   std::optional<sim::PoissonArrivals> constant_;

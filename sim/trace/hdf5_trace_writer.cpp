@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <cstring>
+#include <map>
 #include <optional>
 
 #include "sim/trace/hdf5_handle.hpp"
@@ -74,10 +76,71 @@ void write_array(hid_t parent, const std::string& name, hid_t type, std::vector<
 
 }  // namespace
 
+namespace {
+
+// A 2-D array of doubles (rows x columns) that grows by rows: a time series written block by
+// block while the simulation runs.
+class GrowingArray {
+ public:
+  GrowingArray(hid_t parent, const std::string& name, std::size_t columns, int compression)
+      : name_(name), columns_(columns) {
+    const std::array<hsize_t, 2> initial{0, columns};
+    const std::array<hsize_t, 2> maximum{H5S_UNLIMITED, columns};
+    const Hid space =
+        make_space(H5Screate_simple(columns == 1 ? 1 : 2, initial.data(), maximum.data()), name);
+    const Hid create = make_plist(H5Pcreate(H5P_DATASET_CREATE), "dataset " + name);
+    // Chunks of whole rows, about kArrayChunkBytes each.
+    const std::array<hsize_t, 2> chunk{
+        std::max<hsize_t>(1, kArrayChunkBytes / (sizeof(double) * columns)), columns};
+    check(H5Pset_chunk(create.get(), columns == 1 ? 1 : 2, chunk.data()), "chunking " + name);
+    if (compression > 0) {
+      check(H5Pset_shuffle(create.get()), "shuffle filter on " + name);
+      check(H5Pset_deflate(create.get(), static_cast<unsigned>(compression)),
+            "deflate filter on " + name);
+    }
+    dataset_ = make_dataset(H5Dcreate2(parent, name.c_str(), H5T_NATIVE_DOUBLE, space.get(),
+                                       H5P_DEFAULT, create.get(), H5P_DEFAULT),
+                            "creating dataset " + name);
+  }
+
+  void append(const double* values, std::size_t rows) {
+    if (rows == 0) return;
+    const int rank = columns_ == 1 ? 1 : 2;
+    const std::array<hsize_t, 2> size{rows_ + rows, columns_};
+    check(H5Dset_extent(dataset_.get(), size.data()), "extending " + name_);
+    const Hid file_space = make_space(H5Dget_space(dataset_.get()), name_);
+    const std::array<hsize_t, 2> start{rows_, 0};
+    const std::array<hsize_t, 2> count{rows, columns_};
+    check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                              nullptr),
+          "selecting rows of " + name_);
+    const Hid memory_space = make_space(H5Screate_simple(rank, count.data(), nullptr), name_);
+    check(H5Dwrite(dataset_.get(), H5T_NATIVE_DOUBLE, memory_space.get(), file_space.get(),
+                   H5P_DEFAULT, values),
+          "writing rows of " + name_);
+    rows_ += rows;
+  }
+
+ private:
+  std::string name_;
+  hsize_t columns_;
+  hsize_t rows_ = 0;
+  Hid dataset_;
+};
+
+struct SeriesTables {
+  GrowingArray time;
+  GrowingArray value;
+  std::size_t entities;
+};
+
+}  // namespace
+
 struct Hdf5TraceWriter::Hdf5State {
   Hid file;
   std::optional<PackedTable> requests;
   std::optional<PackedTable> events;
+  std::map<std::string, SeriesTables> series;  // time series by metric, as they grow
 };
 
 Hdf5TraceWriter::Hdf5TraceWriter(std::filesystem::path path, WriterOptions options)
@@ -256,15 +319,29 @@ void Hdf5TraceWriter::write_timeseries(const TimeSeries& series) {
   }
   auto state = state_;
   worker_->submit([state, series, level = options_.compression] {
-    const Hid group = ensure_group(state->file.get(), "/timeseries/" + series.metric);
-    write_array(group.get(), "time", H5T_NATIVE_DOUBLE, {series.times.size()}, series.times.data(),
-                level);
-    write_array(group.get(), "value", H5T_NATIVE_DOUBLE, {series.times.size(), series.entities},
-                series.values.data(), level);
-    write_attribute(group.get(), "unit", series.unit);
-    write_attribute(group.get(), "entity", series.entity);
-    write_attribute(group.get(), "statistic", series.statistic);
-    write_attribute(group.get(), "interval", series.interval);
+    auto found = state->series.find(series.metric);
+    if (found == state->series.end()) {
+      // First block: the group, its attributes, and tables that grow by rows (time first).
+      const Hid group = ensure_group(state->file.get(), "/timeseries/" + series.metric);
+      write_attribute(group.get(), "unit", series.unit);
+      write_attribute(group.get(), "entity", series.entity);
+      write_attribute(group.get(), "statistic", series.statistic);
+      write_attribute(group.get(), "interval", series.interval);
+      found =
+          state->series
+              .emplace(series.metric,
+                       SeriesTables{GrowingArray(group.get(), "time", 1, level),
+                                    GrowingArray(group.get(), "value",
+                                                 std::max<std::size_t>(1, series.entities), level),
+                                    series.entities})
+              .first;
+    }
+    if (found->second.entities != series.entities) {
+      throw TraceIoError(fmt::format("time series {}: a block of {} entities after {}",
+                                     series.metric, series.entities, found->second.entities));
+    }
+    found->second.time.append(series.times.data(), series.times.size());
+    found->second.value.append(series.values.data(), series.times.size());
   });
 }
 

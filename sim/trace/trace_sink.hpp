@@ -26,6 +26,8 @@ class TraceSink {
   virtual void write_lookup(const std::string& kind, const std::vector<std::string>& names) = 0;
   virtual void append_requests(std::span<const RequestRecord> rows) = 0;
   virtual void append_events(std::span<const EventRecord> rows) = 0;
+  // Writes a time series, or appends rows to it: blocks of one metric follow each other in time
+  // and have the same entities (samplers hand over a day at a time).
   virtual void write_timeseries(const TimeSeries& series) = 0;
   virtual void write_scalars(std::span<const ScalarRecord> scalars) = 0;
   virtual void write_histograms(const HistogramSet& histograms) = 0;

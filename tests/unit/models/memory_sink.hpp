@@ -27,7 +27,13 @@ class MemorySink final : public trace::TraceSink {
   void append_events(std::span<const trace::EventRecord> rows) override {
     events.insert(events.end(), rows.begin(), rows.end());
   }
-  void write_timeseries(const trace::TimeSeries& s) override { series[s.metric] = s; }
+  // Blocks of one metric append, as in the HDF5 writer.
+  void write_timeseries(const trace::TimeSeries& s) override {
+    auto [it, fresh] = series.emplace(s.metric, s);
+    if (fresh) return;
+    it->second.times.insert(it->second.times.end(), s.times.begin(), s.times.end());
+    it->second.values.insert(it->second.values.end(), s.values.begin(), s.values.end());
+  }
   void write_scalars(std::span<const trace::ScalarRecord> s) override {
     scalars.assign(s.begin(), s.end());
   }
