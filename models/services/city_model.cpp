@@ -12,6 +12,7 @@
 #include "models/replications.hpp"
 #include "models/rooms/room_trace.hpp"
 #include "models/services/access.hpp"
+#include "models/services/demand_source.hpp"
 #include "models/services/request_flow.hpp"
 #include "models/services/service_network.hpp"
 #include "sim/error.hpp"

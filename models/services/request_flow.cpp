@@ -2,7 +2,6 @@
 #include "models/services/request_flow.hpp"
 
 #include <boost/random/uniform_01.hpp>
-#include <boost/random/uniform_int_distribution.hpp>
 
 #include <algorithm>
 #include <bit>
@@ -387,69 +386,6 @@ void CityFlow::finish(sim::Time now) {
         pools_[room]->statistics().busy.mean(now) / scenario_.rooms[room].staff;
   }
   out_.requests_simulated = static_cast<double>(next_request_);
-}
-
-DemandSource::DemandSource(sim::Simulation& sim, CityFlow& flow, const scenario::Scenario& scenario,
-                           const city::City& city, const city::Residents& residents,
-                           const std::vector<std::uint32_t>* members, std::size_t service,
-                           std::size_t stream, const sim::RandomStreams& streams, sim::Time end)
-    : flow_(flow),
-      service_(scenario.services[service]),
-      city_(city),
-      residents_(residents),
-      members_(members),
-      service_index_(service),
-      group_(static_cast<std::uint16_t>(scenario.services[service].demand[stream].group)),
-      arrivals_(streams.stream("demand", service * 1024 + stream)),
-      attributes_(streams.stream("request_attributes", service * 1024 + stream)),
-      end_(end),
-      handler_(sim.add_handler(*this)) {
-  const scenario::DemandStream& d = service_.demand[stream];
-  const double askers = !d.per_member         ? static_cast<double>(city.communities.size())
-                        : members_ != nullptr ? static_cast<double>(members_->size())
-                                              : static_cast<double>(residents.size());
-  const double rate = d.rate_per_minute * askers;
-  if (rate <= 0) return;  // nobody to ask: the stream is silent
-  if (d.profile) {
-    profiled_.emplace(sim::RateProfile(
-        rate, d.profile->daily.empty() ? std::vector<double>{1.0} : d.profile->daily,
-        d.profile->weekday_factors, scenario.run.start_weekday));
-  } else {
-    constant_.emplace(rate);
-  }
-  per_member_ = d.per_member;
-  schedule_next(sim);
-}
-
-void DemandSource::schedule_next(sim::Simulation& sim) {
-  const sim::Time at = profiled_ ? profiled_->next_after(sim.now(), arrivals_)
-                                 : constant_->next_after(sim.now(), arrivals_);
-  if (at <= end_) sim.post_at(at, handler_, 0, 0);
-}
-
-std::uint32_t DemandSource::pick_resident() {
-  using Uniform = boost::random::uniform_int_distribution<std::uint64_t>;
-  if (per_member_) {
-    if (members_ != nullptr) return (*members_)[Uniform(0, members_->size() - 1)(arrivals_)];
-    return static_cast<std::uint32_t>(Uniform(0, residents_.size() - 1)(arrivals_));
-  }
-  const city::Community& c = city_.communities[Uniform(0, city_.communities.size() - 1)(arrivals_)];
-  const std::uint64_t first = residents_.first_of_grid[c.first_grid];
-  const std::uint64_t last = residents_.first_of_grid[c.first_grid + c.grid_count];
-  if (first == last) return kNone;  // a community without residents asks nothing
-  return static_cast<std::uint32_t>(Uniform(first, last - 1)(arrivals_));
-}
-
-void DemandSource::handle_event(sim::Simulation& sim, std::uint16_t, std::uint32_t) {
-  const std::uint32_t resident = pick_resident();
-  const sim::Time duration = service_.duration.sample(attributes_);
-  const sim::Time patience =
-      service_.patience ? std::max(service_.patience->sample(attributes_), 1e-9) : sim::kNever;
-  const bool escalate =
-      boost::random::uniform_01<double>()(attributes_) < service_.escalation.probability;
-  if (resident != kNone)
-    flow_.request(service_index_, group_, resident, duration, patience, escalate);
-  schedule_next(sim);
 }
 
 }  // namespace circlesim::services

@@ -12,7 +12,6 @@
 #include "models/scenario/scenario.hpp"
 #include "models/services/city_measures.hpp"
 #include "models/services/service_network.hpp"
-#include "sim/arrival_process.hpp"
 #include "sim/random_stream.hpp"
 #include "sim/server_pool.hpp"
 #include "sim/simulation.hpp"
@@ -98,39 +97,6 @@ class CityFlow final : public sim::EventHandler, public sim::PoolObserver {
   std::vector<sim::trace::RequestRecord>* rows_ = nullptr;
   std::vector<double> near_weights_;   // scratch for the logit choice
   std::vector<double> mean_duration_;  // per room, over the services it offers
-};
-
-// Poisson requests of one demand stream of one service: members of the stream's group ask at
-// their rate (each arrival is a uniformly chosen member, so requests arise where members live),
-// or each community asks at the stream's rate (a uniformly chosen resident of a uniformly chosen
-// community). Each request's duration, patience and escalation are drawn here, so that they
-// belong to the request whatever the policies do with it.
-class DemandSource final : public sim::EventHandler {
- public:
-  DemandSource(sim::Simulation& sim, CityFlow& flow, const scenario::Scenario& scenario,
-               const city::City& city, const city::Residents& residents,
-               const std::vector<std::uint32_t>* members, std::size_t service, std::size_t stream,
-               const sim::RandomStreams& streams, sim::Time end);
-  void handle_event(sim::Simulation& sim, std::uint16_t, std::uint32_t) override;
-
- private:
-  void schedule_next(sim::Simulation& sim);
-  std::uint32_t pick_resident();
-
-  CityFlow& flow_;
-  const scenario::Service& service_;
-  const city::City& city_;
-  const city::Residents& residents_;
-  const std::vector<std::uint32_t>* members_;  // null: every community asks (absolute rate)
-  std::size_t service_index_;
-  std::uint16_t group_;
-  sim::RandomEngine arrivals_;
-  sim::RandomEngine attributes_;
-  std::optional<sim::PoissonArrivals> constant_;
-  std::optional<sim::ProfileArrivals> profiled_;
-  bool per_member_ = true;
-  sim::Time end_;
-  sim::HandlerId handler_;
 };
 
 }  // namespace circlesim::services
