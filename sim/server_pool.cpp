@@ -86,10 +86,16 @@ void ServerPool::update_time_averages() {
 // The counts change in the functions below and their averages by the net step of each event,
 // so that a departure whose server passes straight to the next customer leaves `busy` alone.
 [[gnu::always_inline]] inline void ServerPool::count_waiting(Time now, int delta) {
-  if (delta != 0) stats_.in_queue.add(now, delta);
+  if (delta != 0) {
+    stats_.in_queue.add(now, delta);
+    ++changes_;
+  }
 }
 [[gnu::always_inline]] inline void ServerPool::count_busy(Time now, int delta) {
-  if (delta != 0) stats_.busy.add(now, delta);
+  if (delta != 0) {
+    stats_.busy.add(now, delta);
+    ++changes_;
+  }
 }
 
 ArrivalResult ServerPool::arrive(int priority_class, Time service_time, Time patience,
@@ -329,6 +335,7 @@ void ServerPool::change_capacity(int servers) {
   const int previous = capacity_;
   capacity_ = servers;
   stats_.capacity.update(now, capacity_);
+  ++changes_;
   if (capacity_ == 0 && previous > 0) {
     if (config_.on_close == ClosingPolicy::kSendAway) {
       for (auto& queue : queues_) {

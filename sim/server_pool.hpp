@@ -137,6 +137,9 @@ class ServerPool final : public EventHandler {
   [[nodiscard]] int busy() const { return busy_; }
   [[nodiscard]] std::size_t waiting() const { return waiting_; }
   [[nodiscard]] std::size_t in_system() const { return waiting_ + static_cast<std::size_t>(busy_); }
+  // How many times the queue length, busy count or capacity has changed: a sampler that sees
+  // the same number twice knows all three were constant in between, without reading averages.
+  [[nodiscard]] std::uint64_t changes() const { return changes_; }
 
   void handle_event(Simulation& sim, std::uint16_t kind, std::uint32_t payload) override;
 
@@ -195,6 +198,7 @@ class ServerPool final : public EventHandler {
   ServerPoolConfig config_;
   HandlerId handler_;
   int capacity_ = 0;
+  std::uint64_t changes_ = 0;
   int busy_ = 0;
   std::size_t waiting_ = 0;
   // Servers kept on after closing to serve those who were waiting then (kServeWaiting), and how

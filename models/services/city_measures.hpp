@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,30 @@
 #include "sim/tally.hpp"
 
 namespace circlesim::services {
+
+// Count, sum and extremes of a measure, for means over millions of requests at a few
+// instructions each (no division per value, unlike a Welford tally: these means need no
+// variance).
+class Sum {
+ public:
+  void add(double x) {
+    ++count_;
+    sum_ += x;
+    if (x > max_) max_ = x;
+  }
+  [[nodiscard]] std::uint64_t count() const { return count_; }
+  [[nodiscard]] double sum() const { return sum_; }
+  [[nodiscard]] double mean() const {
+    return count_ > 0 ? sum_ / static_cast<double>(count_) : kUndefined;
+  }
+  [[nodiscard]] double max() const { return count_ > 0 ? max_ : kUndefined; }
+
+ private:
+  static constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
+  std::uint64_t count_ = 0;
+  double sum_ = 0;
+  double max_ = -std::numeric_limits<double>::infinity();
+};
 
 // Why a request found no service point.
 enum class UnmetReason : std::uint8_t { kNoFacility, kTooFar, kNotEligible };
@@ -29,13 +54,11 @@ struct FlowCounts {
   double escalated = 0;
   double in_system = 0;
   double unmet_by_reason[kUnmetReasons] = {0, 0, 0};
-  sim::Tally wait;     // arrival at the room to start of service, of served and escalated
-  sim::Tally sojourn;  // request made to leaving the room (travel included), same requests
-  sim::Tally travel;   // of everyone who travelled
+  Sum wait;     // arrival at the room to start of service, of served and escalated
+  Sum sojourn;  // request made to leaving the room (travel included), same requests
+  Sum travel;   // of everyone who travelled
   double within_travel_target = 0;  // travellers whose trip took <= the target
   double within_wait_target = 0;    // served or escalated with wait <= the target
-
-  void add_outcome_counts(const FlowCounts& other);
 };
 
 // Flow counts with quantiles of wait and sojourn (per service and per group).

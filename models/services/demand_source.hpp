@@ -44,6 +44,7 @@ class DemandSource final : public sim::EventHandler {
   std::optional<sim::PoissonArrivals> constant_;
   std::optional<sim::ProfileArrivals> profiled_;
   bool per_member_ = true;
+  std::uint32_t next_resident_ = kNone;  // who makes the request already scheduled
   sim::Time end_;
   sim::HandlerId handler_;
 };

@@ -170,7 +170,8 @@ void CityFlow::for_each_breakdown(std::size_t service, std::uint32_t resident, U
   while (mask != 0) {
     const auto g = static_cast<std::size_t>(std::countr_zero(mask));
     mask &= mask - 1;
-    update(out_.groups[g].flow, &out_.groups[g]);
+    // `general` holds every request: its quantiles are the services' merged at the end.
+    update(out_.groups[g].flow, g == 0 ? nullptr : &out_.groups[g]);
     update(out_.service_groups[service * groups + g], nullptr);
   }
   const city::Index community = city_.grids[residents_.grid[resident]].community;
@@ -373,6 +374,10 @@ void CityFlow::reset_statistics() {
 }
 
 void CityFlow::finish(sim::Time now) {
+  for (const FlowWithQuantiles& service : out_.services) {
+    out_.groups[0].wait_histogram.merge(service.wait_histogram);
+    out_.groups[0].sojourn_histogram.merge(service.sojourn_histogram);
+  }
   for (const Request& r : requests_) {
     if (r.stage != Stage::kFirst || r.made < warmup_) continue;
     for_each_breakdown(r.service, r.resident, [&](FlowCounts& f, FlowWithQuantiles*) {

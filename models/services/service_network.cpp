@@ -105,9 +105,12 @@ void ServiceNetwork::build_offer(Offer& offer, const scenario::Scenario& scenari
     if (own.facility != kNone) own.distance_m = distance_to(own.facility);
     offer.own[g] = own;
     if (offer.places.empty()) continue;
+    // Ranked by squared straight-line distance (same order, no square root per pair); only
+    // the few kept get their travel distance.
     for (std::size_t p = 0; p < offer.places.size(); ++p) {
       by_distance[p] = offer.places[p];
-      by_distance[p].distance_m = distance_to(offer.places[p].facility);
+      const city::Point to = scenario.facilities[offer.places[p].facility].location;
+      by_distance[p].distance_m = (to.x - at.x) * (to.x - at.x) + (to.y - at.y) * (to.y - at.y);
     }
     // Ties go to the facility listed first, so the choice never depends on sort internals.
     auto closer = [](const Candidate& a, const Candidate& b) {
@@ -116,6 +119,9 @@ void ServiceNetwork::build_offer(Offer& offer, const scenario::Scenario& scenari
     std::partial_sort(by_distance.begin(),
                       by_distance.begin() + static_cast<std::ptrdiff_t>(offer.per_grid),
                       by_distance.end(), closer);
+    for (std::size_t k = 0; k < offer.per_grid; ++k) {
+      by_distance[k].distance_m = distance_to(by_distance[k].facility);
+    }
     offer.nearest[g] = by_distance.front();
     std::copy_n(by_distance.begin(), offer.per_grid,
                 offer.near_list.begin() + static_cast<std::ptrdiff_t>(g * offer.per_grid));

@@ -82,8 +82,13 @@ TEST(CityModel, EveryRequestIsAccountedForOnce) {
   for (const FlowCounts& f : m.districts) by_district += f.requests;
   EXPECT_EQ(by_community, requests);
   EXPECT_EQ(by_district, requests);
-  // `general` holds every resident: its requests are all requests.
+  // `general` holds every resident: its requests are all requests, its waits all waits.
   EXPECT_EQ(m.groups[0].flow.requests, requests);
+  std::uint64_t waits = 0;
+  for (const auto& service : m.services) waits += service.wait_histogram.count();
+  EXPECT_EQ(m.groups[0].wait_histogram.count(), waits);
+  EXPECT_EQ(m.groups[0].wait_histogram.count(), m.groups[0].flow.wait.count());
+  EXPECT_EQ(m.groups[0].sojourn_histogram.count(), waits);
 
   // Against the trace: each request's first row, made after the warm-up, plus those still in
   // the system at the end (which have no row).
