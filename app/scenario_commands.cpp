@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -187,11 +188,16 @@ int run_scenario(const RunOptions& options) {
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         double requests = 0;
-        for (const services::CityMeasures& m : replications) requests += m.requests_simulated;
+        double build = 0;
+        for (const services::CityMeasures& m : replications) {
+          requests += m.requests_simulated;
+          build = std::max(build, m.build_seconds);
+        }
         summaries.push_back(services::city_summary_table(run.scenario, replications));
-        summaries.back() +=
-            fmt::format("\n{:.0f} requests simulated in {:.2f} s ({:.3g} requests/s, {} jobs)\n",
-                        requests, seconds, seconds > 0 ? requests / seconds : 0.0, options.jobs);
+        summaries.back() += fmt::format(
+            "\n{:.0f} requests simulated in {:.2f} s ({:.3g} requests/s, {} jobs); building a "
+            "replication's residents and service network took at most {:.2f} s\n",
+            requests, seconds, seconds > 0 ? requests / seconds : 0.0, options.jobs, build);
       } else {
         const auto replications = models::run_room_replications(run.scenario, options.jobs, sinks,
                                                                 &stop, options.trace_interval);

@@ -105,6 +105,9 @@ struct CityMeasures {
   AccessMeasures access;
   double residents = 0;
   double requests_simulated = 0;  // every request made, warm-up included
+  // Wall-clock seconds to build the replication's residents, network and access measures
+  // (printed, never traced: traces must not depend on the machine).
+  double build_seconds = 0;
   bool interrupted = false;
   double stopped_at = 0;
 };

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <map>
 
@@ -166,11 +167,14 @@ CityMeasures run_city_replication(const scenario::Scenario& scenario, std::uint6
   const sim::Time end = warmup + scenario.run.horizon;
   CityMeasures out;
 
+  const auto build_started = std::chrono::steady_clock::now();
   const city::Residents residents =
       city::synthesize_residents(c, population_spec(scenario, c), streams);
   out.residents = static_cast<double>(residents.size());
   const ServiceNetwork network(scenario, c);
   out.access = measure_access(scenario, c, residents, network);
+  out.build_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - build_started).count();
 
   // Members of each group that has per-member demand (general needs no list).
   std::map<std::size_t, std::vector<std::uint32_t>> members;
