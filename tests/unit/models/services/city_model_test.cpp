@@ -150,6 +150,46 @@ TEST(CityModel, OwnCentrePolicySendsResidentsToTheirCommunitysCentre) {
   EXPECT_GT(checked, 100U);
 }
 
+// Residents of one grid: with `nearest` they all go to one centre; with the logit some go to
+// the next ones, fewer the farther away, and more when travel weighs less.
+TEST(CityModel, LogitChoiceSpreadsRequestsByTravelTime) {
+  auto centres_of_first_grid = [](const scenario::Scenario& s) {
+    MemorySink sink(trace::TraceLevel::kRequests);
+    services::run_city_replication(s, 0, {&sink});
+    std::map<std::uint32_t, int> visits;
+    for (const trace::RequestRecord& row : sink.requests) {
+      if (row.resident < 1400 && s.services[row.service].id == "social_insurance") {
+        ++visits[row.facility];  // residents 0.. live in the first grid (about 1,400 of them)
+      }
+    }
+    return visits;
+  };
+  const auto nearest = centres_of_first_grid(small_town());
+  EXPECT_EQ(nearest.size(), 1U);
+  const auto logit =
+      centres_of_first_grid(small_town({"policies.facility_choice.name=logit",
+                                        "policies.facility_choice.parameters.travel_weight=0.1"}));
+  ASSERT_GE(logit.size(), 2U);
+  const std::uint32_t own = nearest.begin()->first;
+  for (const auto& [facility, count] : logit) {
+    if (facility != own) {
+      EXPECT_LT(count, logit.at(own)) << facility;
+    }
+  }
+  const auto flat =
+      centres_of_first_grid(small_town({"policies.facility_choice.name=logit",
+                                        "policies.facility_choice.parameters.travel_weight=0.01"}));
+  auto share_elsewhere = [own](const std::map<std::uint32_t, int>& visits) {
+    double total = 0, away = 0;
+    for (const auto& [facility, count] : visits) {
+      total += count;
+      if (facility != own) away += count;
+    }
+    return away / total;
+  };
+  EXPECT_GT(share_elsewhere(flat), share_elsewhere(logit));
+}
+
 TEST(CityModel, BeyondTheMaximumTravelTimeDemandIsUnmetAndSaysWhy) {
   const scenario::Scenario s =
       small_town({"policies.facility_choice.parameters.max_travel_time=1min"});
