@@ -100,13 +100,13 @@ void CityFlow::release(std::uint32_t slot) {
   free_ = slot;
 }
 
-int CityFlow::priority_class(std::size_t service, std::uint32_t resident) const {
+int CityFlow::priority_class(std::size_t service, city::GroupMask groups) const {
   const scenario::Service& s = scenario_.services[service];
   int priority = s.priority;
   if (!s.priority_by_group.empty()) {
     // The most urgent class among the resident's listed groups; `general` otherwise.
     int best = -1;
-    city::GroupMask mask = residents_.groups[resident] & ~city::GroupMask{1};
+    city::GroupMask mask = groups & ~city::GroupMask{1};
     while (mask != 0) {
       const auto g = static_cast<std::size_t>(std::countr_zero(mask));
       mask &= mask - 1;
@@ -162,11 +162,17 @@ std::optional<Candidate> CityFlow::choose(std::size_t service, std::uint32_t res
   return near[offer.per_grid - 1];
 }
 
+CityFlow::Requester CityFlow::requester_of(std::uint32_t resident) const {
+  const city::Index community = city_.grids[residents_.grid[resident]].community;
+  return {residents_.groups[resident], community, city_.communities[community].district};
+}
+
 template <class Update>
-void CityFlow::for_each_breakdown(std::size_t service, std::uint32_t resident, Update&& update) {
+void CityFlow::for_each_breakdown(std::size_t service, const Requester& requester,
+                                  Update&& update) {
   const std::size_t groups = scenario_.groups.size();
   update(out_.services[service].flow, &out_.services[service]);
-  city::GroupMask mask = residents_.groups[resident];
+  city::GroupMask mask = requester.groups;
   while (mask != 0) {
     const auto g = static_cast<std::size_t>(std::countr_zero(mask));
     mask &= mask - 1;
@@ -174,9 +180,8 @@ void CityFlow::for_each_breakdown(std::size_t service, std::uint32_t resident, U
     update(out_.groups[g].flow, g == 0 ? nullptr : &out_.groups[g]);
     update(out_.service_groups[service * groups + g], nullptr);
   }
-  const city::Index community = city_.grids[residents_.grid[resident]].community;
-  update(out_.communities[community], nullptr);
-  update(out_.districts[city_.communities[community].district], nullptr);
+  update(out_.communities[requester.community], nullptr);
+  update(out_.districts[requester.district], nullptr);
 }
 
 void CityFlow::request(std::size_t service, std::uint16_t group, std::uint32_t resident,
@@ -211,6 +216,7 @@ void CityFlow::request(std::size_t service, std::uint16_t group, std::uint32_t r
   r.travel = travel;
   r.duration = duration;
   r.patience = patience;
+  r.requester = requester_of(resident);
   r.resident = resident;
   r.room = place->room;
   r.facility = place->facility;
@@ -240,7 +246,7 @@ void CityFlow::unmet(std::size_t service, std::uint16_t group, std::uint32_t res
     rows_->push_back(row);
   }
   if (sim_.now() < warmup_) return;
-  for_each_breakdown(service, resident, [&](FlowCounts& f, FlowWithQuantiles*) {
+  for_each_breakdown(service, requester_of(resident), [&](FlowCounts& f, FlowWithQuantiles*) {
     f.requests += 1;
     f.unmet += 1;
     f.unmet_by_reason[static_cast<int>(reason)] += 1;
@@ -250,7 +256,7 @@ void CityFlow::unmet(std::size_t service, std::uint16_t group, std::uint32_t res
 void CityFlow::handle_event(sim::Simulation& /*sim*/, std::uint16_t kind, std::uint32_t slot) {
   Request& r = requests_[slot];
   r.reached = sim_.now();
-  const int cls = kind == kReachRoom ? priority_class(r.service, r.resident) : 0;
+  const int cls = kind == kReachRoom ? priority_class(r.service, r.requester.groups) : 0;
   pools_[r.room]->arrive(cls, r.duration, r.patience, slot);
 }
 
@@ -317,7 +323,7 @@ void CityFlow::record(const Request& r, sim::trace::RequestOutcome outcome, sim:
   const double sojourn = end - r.made;
   const double travel_target = scenario_.travel_target_minutes;
   const double wait_target = scenario_.wait_target_minutes;
-  for_each_breakdown(r.service, r.resident, [&](FlowCounts& f, FlowWithQuantiles* q) {
+  for_each_breakdown(r.service, r.requester, [&](FlowCounts& f, FlowWithQuantiles* q) {
     f.requests += 1;
     switch (outcome) {
       case sim::trace::RequestOutcome::kServed:
@@ -380,7 +386,7 @@ void CityFlow::finish(sim::Time now) {
   }
   for (const Request& r : requests_) {
     if (r.stage != Stage::kFirst || r.made < warmup_) continue;
-    for_each_breakdown(r.service, r.resident, [&](FlowCounts& f, FlowWithQuantiles*) {
+    for_each_breakdown(r.service, r.requester, [&](FlowCounts& f, FlowWithQuantiles*) {
       f.requests += 1;
       f.in_system += 1;
     });

@@ -47,6 +47,14 @@ class CityFlow final : public sim::EventHandler, public sim::PoolObserver {
   enum EventKind : std::uint16_t { kReachRoom, kReachEscalationTarget };
   enum class Stage : std::uint8_t { kFree, kFirst, kEscalated };
 
+  // What every breakdown of a request needs of its requester, copied into the request when it
+  // is made (the resident's records are in cache then, and long gone when it ends).
+  struct Requester {
+    city::GroupMask groups;
+    city::Index community;
+    city::Index district;
+  };
+
   struct Request {
     std::uint64_t number;
     sim::Time made;     // when the resident asked
@@ -54,6 +62,7 @@ class CityFlow final : public sim::EventHandler, public sim::PoolObserver {
     sim::Time travel;
     sim::Time duration;
     sim::Time patience;
+    Requester requester;
     std::uint32_t resident;
     std::uint32_t room;
     std::uint32_t facility;
@@ -66,13 +75,14 @@ class CityFlow final : public sim::EventHandler, public sim::PoolObserver {
 
   std::uint32_t allocate();
   void release(std::uint32_t slot);
-  int priority_class(std::size_t service, std::uint32_t resident) const;
+  int priority_class(std::size_t service, city::GroupMask groups) const;
   std::optional<Candidate> choose(std::size_t service, std::uint32_t resident);
   double expected_wait(std::uint32_t room) const;
   void unmet(std::size_t service, std::uint16_t group, std::uint32_t resident, UnmetReason reason);
   // Applies `update` to every breakdown a request of `service` by `resident` counts in.
   template <class Update>
-  void for_each_breakdown(std::size_t service, std::uint32_t resident, Update&& update);
+  void for_each_breakdown(std::size_t service, const Requester& requester, Update&& update);
+  [[nodiscard]] Requester requester_of(std::uint32_t resident) const;
   // Records a first-stage outcome into every breakdown.
   void record(const Request& r, sim::trace::RequestOutcome outcome, sim::Time start, sim::Time end);
   void escalate(std::uint32_t slot, sim::Time now);
