@@ -40,6 +40,18 @@ class Sum {
 // Why a request found no service point.
 enum class UnmetReason : std::uint8_t { kNoFacility, kTooFar, kNotEligible };
 inline constexpr int kUnmetReasons = 3;
+// The reason's name in traces (unmet_<name>); a new reason must be named here (-Wswitch).
+inline const char* to_string(UnmetReason reason) {
+  switch (reason) {
+    case UnmetReason::kNoFacility:
+      return "no_facility";
+    case UnmetReason::kTooFar:
+      return "too_far";
+    case UnmetReason::kNotEligible:
+      return "not_eligible";
+  }
+  return "unknown";
+}
 
 // The fate of requests and their times. A request arriving after the warm-up counts once, by
 // its outcome at its first place of service: served there, reneged, balked (a full room, or sent

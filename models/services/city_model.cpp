@@ -96,6 +96,21 @@ class HourlyUtilisation final : public sim::EventHandler {
 
 // Scalars of the summary, named <measure> per entity, for the trace.
 void add_flow_scalars(std::vector<sim::trace::ScalarRecord>& scalars, const FlowCounts& f,
+                      const std::string& entity, std::uint32_t id);
+
+// With quantiles of wait and sojourn (p50, p90, p95; NaN without observations).
+void add_flow_scalars(std::vector<sim::trace::ScalarRecord>& scalars, const FlowWithQuantiles& q,
+                      const std::string& entity, std::uint32_t id) {
+  add_flow_scalars(scalars, q.flow, entity, id);
+  for (const auto& [name, p] : {std::pair{"50", 0.5}, {"90", 0.9}, {"95", 0.95}}) {
+    scalars.push_back(
+        {std::string("p") + name + "_wait", entity, id, q.wait_histogram.quantile(p), "min"});
+    scalars.push_back(
+        {std::string("p") + name + "_sojourn", entity, id, q.sojourn_histogram.quantile(p), "min"});
+  }
+}
+
+void add_flow_scalars(std::vector<sim::trace::ScalarRecord>& scalars, const FlowCounts& f,
                       const std::string& entity, std::uint32_t id) {
   auto add = [&](const char* name, double value, const char* unit) {
     scalars.push_back({name, entity, id, value, unit});
@@ -107,6 +122,10 @@ void add_flow_scalars(std::vector<sim::trace::ScalarRecord>& scalars, const Flow
   add("unmet", f.unmet, "requests");
   add("escalated", f.escalated, "requests");
   add("in_system", f.in_system, "requests");
+  for (int reason = 0; reason < kUnmetReasons; ++reason) {
+    scalars.push_back({std::string("unmet_") + to_string(static_cast<UnmetReason>(reason)), entity,
+                       id, f.unmet_by_reason[reason], "requests"});
+  }
   add("mean_wait", f.wait.mean(), "min");
   add("mean_sojourn", f.sojourn.mean(), "min");
   add("mean_travel", f.travel.mean(), "min");
@@ -134,20 +153,49 @@ void write_city_trace(sim::trace::TraceSink& sink, const scenario::Scenario& sce
     names.emplace_back(sim::trace::to_string(static_cast<sim::trace::RequestOutcome>(o)));
   }
   sink.write_lookup("outcomes", names);
+  sink.write_lookup("offers", out.access.offers);
   std::vector<sim::trace::ScalarRecord> scalars;
   for (std::size_t s = 0; s < out.services.size(); ++s) {
-    add_flow_scalars(scalars, out.services[s].flow, "service", static_cast<std::uint32_t>(s));
+    add_flow_scalars(scalars, out.services[s], "service", static_cast<std::uint32_t>(s));
   }
   for (std::size_t g = 0; g < out.groups.size(); ++g) {
-    add_flow_scalars(scalars, out.groups[g].flow, "group", static_cast<std::uint32_t>(g));
+    add_flow_scalars(scalars, out.groups[g], "group", static_cast<std::uint32_t>(g));
+  }
+  for (std::size_t k = 0; k < out.communities.size(); ++k) {
+    add_flow_scalars(scalars, out.communities[k], "community", static_cast<std::uint32_t>(k));
   }
   for (std::size_t d = 0; d < out.districts.size(); ++d) {
     add_flow_scalars(scalars, out.districts[d], "district", static_cast<std::uint32_t>(d));
   }
   for (std::size_t r = 0; r < out.rooms.size(); ++r) {
-    scalars.push_back(
-        {"utilisation", "room", static_cast<std::uint32_t>(r), out.rooms[r].utilisation, "1"});
+    const auto id = static_cast<std::uint32_t>(r);
+    scalars.push_back({"utilisation", "room", id, out.rooms[r].utilisation, "1"});
+    scalars.push_back({"arrivals", "room", id, out.rooms[r].arrivals, "requests"});
+    scalars.push_back({"served", "room", id, out.rooms[r].served, "requests"});
+    for (std::size_t h = 0; h < 24; ++h) {
+      scalars.push_back({fmt::format("utilisation_{:02d}h", h), "room", id,
+                         out.rooms[r].utilisation_by_hour[h], "1"});
+    }
   }
+  // Access by offer, one scalar per group: coverage.<group>, accessibility.<group>.
+  const std::size_t groups = scenario.groups.size();
+  for (std::size_t o = 0; o < out.access.offers.size(); ++o) {
+    for (std::size_t g = 0; g < groups; ++g) {
+      const auto id = static_cast<std::uint32_t>(o);
+      const std::string& group = scenario.groups[g].id;
+      scalars.push_back(
+          {"coverage." + group, "offer", id, out.access.coverage[o * groups + g], "1"});
+      scalars.push_back({"accessibility." + group, "offer", id,
+                         out.access.accessibility[o * groups + g], "staff/resident"});
+      scalars.push_back(
+          {"no_access." + group, "offer", id, out.access.no_access[o * groups + g], "1"});
+    }
+  }
+  scalars.push_back({"escalated", "run", 0, out.escalations.escalated, "requests"});
+  scalars.push_back({"escalations_resolved", "run", 0, out.escalations.resolved, "requests"});
+  scalars.push_back({"escalations_unresolved", "run", 0, out.escalations.unresolved, "requests"});
+  scalars.push_back(
+      {"mean_resolution_time", "run", 0, out.escalations.resolution_time.mean(), "min"});
   scalars.push_back({"residents", "run", 0, out.residents, "people"});
   scalars.push_back({"requests_simulated", "run", 0, out.requests_simulated, "requests"});
   sink.write_scalars(scalars);

@@ -103,6 +103,40 @@ TEST(CityModel, EveryRequestIsAccountedForOnce) {
   EXPECT_EQ(sink.lookups["groups"].size(), s.groups.size());
 }
 
+TEST(CityModel, TraceHoldsTheMeasures) {
+  const scenario::Scenario s = small_town({"run.horizon=3d"});
+  MemorySink sink(trace::TraceLevel::kSummary);
+  const CityMeasures m = services::run_city_replication(s, 0, {&sink});
+  EXPECT_EQ(sink.status, trace::TraceStatus::kComplete);
+  EXPECT_TRUE(sink.requests.empty());  // summary level
+  std::map<std::string, double> scalar;
+  for (const trace::ScalarRecord& r : sink.scalars) {
+    scalar[r.entity + "/" + std::to_string(r.entity_id) + "/" + r.name] = r.value;
+  }
+  for (std::size_t k = 0; k < s.services.size(); ++k) {
+    const std::string key = "service/" + std::to_string(k) + "/";
+    EXPECT_EQ(scalar.at(key + "requests"), m.services[k].flow.requests);
+    EXPECT_EQ(scalar.at(key + "unmet_too_far"), 0.0);
+    EXPECT_EQ(scalar.at(key + "p90_wait"), m.services[k].wait_histogram.quantile(0.9));
+  }
+  EXPECT_EQ(scalar.at("group/0/requests"), m.groups[0].flow.requests);
+  EXPECT_EQ(scalar.at("community/0/requests"), m.communities[0].requests);
+  EXPECT_EQ(scalar.at("room/0/utilisation"), m.rooms[0].utilisation);
+  EXPECT_EQ(scalar.at("offer/0/coverage.general"), m.access.coverage[0]);
+  EXPECT_EQ(sink.lookups.at("offers"), m.access.offers);
+  // Time series: every room, every 15 minutes of the run, handed over a day at a time.
+  const trace::TimeSeries& busy = sink.series.at("busy_servers");
+  EXPECT_EQ(busy.entities, s.rooms.size());
+  EXPECT_EQ(busy.times.size(), static_cast<std::size_t>((s.run.warmup + s.run.horizon) / 15));
+  EXPECT_EQ(busy.values.size(), busy.times.size() * busy.entities);
+  // Integrated over the measured period, room 0's busy staff give its utilisation.
+  double area = 0;
+  for (std::size_t t = 0; t < busy.times.size(); ++t) {
+    if (busy.times[t] >= s.run.warmup) area += busy.values[t * busy.entities] * 15;
+  }
+  EXPECT_NEAR(area / s.run.horizon / s.rooms[0].staff, m.rooms[0].utilisation, 1e-9);
+}
+
 TEST(CityModel, SameSeedSameResults) {
   const scenario::Scenario s = small_town();
   const CityMeasures a = services::run_city_replication(s, 3);
