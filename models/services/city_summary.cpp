@@ -54,15 +54,17 @@ std::string flow_row(const Table& t, const std::string& name,
         return share(c.within_travel_target, static_cast<double>(c.travel.count()));
       }));
   if (q) {
-    row +=
-        fmt::format(" {:>14} {:>14}", t.interval([&](const CityMeasures& m) {
-          const FlowWithQuantiles* x = q(m);
-          return x->wait_histogram.count() > 0 ? x->wait_histogram.quantile(0.9) : 0.0;
-        }),
-                    t.interval([&](const CityMeasures& m) {
-                      const FlowWithQuantiles* x = q(m);
-                      return x->wait_histogram.count() > 0 ? x->wait_histogram.quantile(0.95) : 0.0;
-                    }));
+    // Quantiles of the wait and the sojourn (the sojourn runs from the request, travel included).
+    for (const auto& [histogram, p] : {std::pair{&FlowWithQuantiles::wait_histogram, 0.5},
+                                       {&FlowWithQuantiles::wait_histogram, 0.9},
+                                       {&FlowWithQuantiles::wait_histogram, 0.95},
+                                       {&FlowWithQuantiles::sojourn_histogram, 0.9}}) {
+      row += fmt::format(" {:>14}",
+                         t.interval([&, histogram = histogram, p = p](const CityMeasures& m) {
+                           const sim::Histogram& h = q(m)->*histogram;
+                           return h.count() > 0 ? h.quantile(p) : 0.0;
+                         }));
+    }
   }
   return row + "\n";
 }
@@ -92,7 +94,10 @@ std::string flow_header(const char* what, bool quantiles) {
   std::string header = fmt::format("{:<26} {:>16} {:>14} {:>14} {:>14} {:>14} {:>16} {:>14} {:>14}",
                                    what, "requests", "served", "unmet", "gave up", "escalated",
                                    "mean wait (min)", "travel (min)", "travel<=target");
-  if (quantiles) header += fmt::format(" {:>14} {:>14}", "p90 wait", "p95 wait");
+  if (quantiles) {
+    header += fmt::format(" {:>14} {:>14} {:>14} {:>14}", "p50 wait", "p90 wait", "p95 wait",
+                          "p90 sojourn");
+  }
   return header + "\n";
 }
 
