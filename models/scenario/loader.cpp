@@ -224,7 +224,17 @@ class Builder : DocumentReader {
         }
       }
     }
-    if (spec.contains("escalation")) read_escalation(spec["escalation"], base, service);
+    if (spec.contains("escalation")) {
+      read_escalation(spec["escalation"], base, service);
+      const Escalation& e = service.escalation;
+      if (e.onward_probability > 0 &&
+          !has_room(scenario, FacilityKind::kDistrictDepartment, e.onward_room_type)) {
+        error(base + "/escalation/onward",
+              fmt::format("requests go onward to district departments, but none has a room '{}' "
+                          "(expected facilities.district_departments with that room)",
+                          e.onward_room_type));
+      }
+    }
     for (std::size_t i = 0; i < spec.value("demand", json::array()).size(); ++i) {
       const std::string pointer = fmt::format("{}/demand/{}", base, i);
       const json& item = spec["demand"][i];
@@ -245,6 +255,15 @@ class Builder : DocumentReader {
     }
   }
 
+  static bool has_room(const Scenario& scenario, FacilityKind kind, const std::string& type) {
+    return std::any_of(
+        scenario.facilities.begin(), scenario.facilities.end(), [&](const Facility& f) {
+          return f.kind == kind && std::any_of(f.rooms.begin(), f.rooms.end(), [&](std::size_t r) {
+                   return scenario.rooms[r].type == type;
+                 });
+        });
+  }
+
   void read_escalation(const json& spec, const std::string& base, Service& service) {
     Escalation& e = service.escalation;
     e.probability = spec.value("probability", 0.0);
@@ -253,6 +272,18 @@ class Builder : DocumentReader {
                : EscalationTarget::kStreetOffice;
     if (spec.contains("delay")) e.delay = distribution(base + "/escalation/delay");
     e.room_type = spec.value("room", service.room_type);
+    if (spec.contains("onward")) {
+      const json& onward = spec["onward"];
+      if (e.to != EscalationTarget::kStreetOffice) {
+        error(base + "/escalation/onward",
+              "only what reaches the street office can go onward to the district department "
+              "(expected to: street_office, or no onward)");
+      }
+      e.onward_probability = onward.value("probability", 0.0);
+      if (onward.contains("delay"))
+        e.onward_delay = distribution(base + "/escalation/onward/delay");
+      e.onward_room_type = onward.value("room", e.room_type);
+    }
   }
 
   void resolve_room(const Scenario& scenario, const json& spec, const std::string& base,

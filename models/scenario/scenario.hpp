@@ -93,6 +93,10 @@ struct Escalation {
   EscalationTarget to = EscalationTarget::kStreetOffice;
   std::optional<sim::Distribution> delay;
   std::string room_type;  // the room at the target; empty: the service's room type
+  // From the street office on to the district department (to == kStreetOffice only).
+  double onward_probability = 0;
+  std::optional<sim::Distribution> onward_delay;
+  std::string onward_room_type;
 };
 
 // One catalogue item. Without a city it is Poisson demand at one room (`room`, the total rate

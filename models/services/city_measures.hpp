@@ -90,9 +90,10 @@ struct RoomCounts {
 // Escalations at the street office or district department.
 struct EscalationCounts {
   double escalated = 0;
-  double resolved = 0;         // served at the target
+  double onward = 0;           // of those, sent on from the street office to the district
+  double resolved = 0;         // served at the last place they were sent to
   double unresolved = 0;       // reneged, balked, or found no target
-  sim::Tally resolution_time;  // first request to the end of service at the target
+  sim::Tally resolution_time;  // first request to the end of service at the last place
 };
 
 // Coverage: the share of each group's residents whose nearest place offering a kind of

@@ -192,6 +192,7 @@ void write_city_trace(sim::trace::TraceSink& sink, const scenario::Scenario& sce
     }
   }
   scalars.push_back({"escalated", "run", 0, out.escalations.escalated, "requests"});
+  scalars.push_back({"escalated_onward", "run", 0, out.escalations.onward, "requests"});
   scalars.push_back({"escalations_resolved", "run", 0, out.escalations.resolved, "requests"});
   scalars.push_back({"escalations_unresolved", "run", 0, out.escalations.unresolved, "requests"});
   scalars.push_back(

@@ -135,9 +135,10 @@ std::string city_summary_table(const scenario::Scenario& scenario,
   }
   if (!replications.empty() && replications.front().escalations.escalated > 0) {
     out += fmt::format(
-        "\nescalations: {} escalated, {} resolved at the target, mean "
-        "resolution time {} min\n",
+        "\nescalations: {} escalated, {} of them on to the district, {} resolved where they "
+        "were last sent, mean resolution time {} min\n",
         t.interval([](const CityMeasures& m) { return m.escalations.escalated; }),
+        t.interval([](const CityMeasures& m) { return m.escalations.onward; }),
         t.interval([](const CityMeasures& m) { return m.escalations.resolved; }),
         t.interval([](const CityMeasures& m) {
           return m.escalations.resolution_time.count() > 0 ? m.escalations.resolution_time.mean()

@@ -76,8 +76,13 @@ void DemandSource::handle_event(sim::Simulation& sim, std::uint16_t, std::uint32
       service_.patience ? std::max(service_.patience->sample(attributes_), 1e-9) : sim::kNever;
   const bool escalate =
       boost::random::uniform_01<double>()(attributes_) < service_.escalation.probability;
-  if (resident != kNone)
-    flow_.request(service_index_, group_, resident, duration, patience, escalate);
+  // Drawn only for services that send requests onward, so that others' streams stay as they were.
+  const bool onward =
+      service_.escalation.onward_probability > 0 &&
+      boost::random::uniform_01<double>()(attributes_) < service_.escalation.onward_probability;
+  if (resident != kNone) {
+    flow_.request(service_index_, group_, resident, duration, patience, escalate, onward);
+  }
   schedule_next(sim);
 }
 

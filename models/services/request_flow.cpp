@@ -185,7 +185,7 @@ void CityFlow::for_each_breakdown(std::size_t service, const Requester& requeste
 }
 
 void CityFlow::request(std::size_t service, std::uint16_t group, std::uint32_t resident,
-                       sim::Time duration, sim::Time patience, bool escalate) {
+                       sim::Time duration, sim::Time patience, bool escalate, bool onward) {
   const scenario::Service& s = scenario_.services[service];
   if (!s.eligible.empty() && std::none_of(s.eligible.begin(), s.eligible.end(), [&](std::size_t g) {
         return residents_.in_group(resident, static_cast<city::Index>(g));
@@ -224,6 +224,7 @@ void CityFlow::request(std::size_t service, std::uint16_t group, std::uint32_t r
   r.group = group;
   r.stage = Stage::kFirst;
   r.escalate = escalate && network_.escalation_offer_of_service(service) != kNone;
+  r.onward = r.escalate && onward && network_.onward_offer_of_service(service) != kNone;
   sim_.post_in(travel, handler_, kReachRoom, slot);
 }
 
@@ -269,7 +270,12 @@ void CityFlow::on_departure(const sim::PoolDeparture& d) {
     room.arrivals += 1;
     if (served) room.served += 1;
   }
-  if (r.stage == Stage::kEscalated) {
+  if (r.stage == Stage::kEscalated && served && r.onward) {
+    trace_row(r, sim::trace::RequestOutcome::kEscalated, d.service_start, d.departure);
+    pass_on(slot, d.departure, Stage::kOnward);
+    return;
+  }
+  if (r.stage == Stage::kEscalated || r.stage == Stage::kOnward) {
     if (r.made >= warmup_) {
       if (served) {
         out_.escalations.resolved += 1;
@@ -284,17 +290,20 @@ void CityFlow::on_departure(const sim::PoolDeparture& d) {
   }
   if (served && r.escalate) {
     record(r, sim::trace::RequestOutcome::kEscalated, d.service_start, d.departure);
-    escalate(slot, d.departure);
+    pass_on(slot, d.departure, Stage::kEscalated);
     return;
   }
   record(r, models::trace_outcome(d.outcome), d.service_start, d.departure);
   release(slot);
 }
 
-void CityFlow::escalate(std::uint32_t slot, sim::Time now) {
+void CityFlow::pass_on(std::uint32_t slot, sim::Time now, Stage to) {
   Request& r = requests_[slot];
-  if (r.made >= warmup_) out_.escalations.escalated += 1;
-  const Offer& offer = network_.offer(network_.escalation_offer_of_service(r.service));
+  const bool onward = to == Stage::kOnward;
+  if (r.made >= warmup_) (onward ? out_.escalations.onward : out_.escalations.escalated) += 1;
+  const Offer& offer = network_.offer(onward ? network_.onward_offer_of_service(r.service)
+                                             : network_.escalation_offer_of_service(r.service));
+  // The requester's own street office or district department; the nearest if it has none.
   const city::Index grid = residents_.grid[r.resident];
   const Candidate target =
       offer.own[grid].facility != kNone ? offer.own[grid] : offer.nearest[grid];
@@ -304,8 +313,9 @@ void CityFlow::escalate(std::uint32_t slot, sim::Time now) {
     return;
   }
   const scenario::Escalation& e = scenario_.services[r.service].escalation;
-  const sim::Time delay = e.delay ? e.delay->sample(escalation_delay_rng_) : 0.0;
-  r.stage = Stage::kEscalated;
+  const std::optional<sim::Distribution>& delay_of = onward ? e.onward_delay : e.delay;
+  const sim::Time delay = delay_of ? delay_of->sample(escalation_delay_rng_) : 0.0;
+  r.stage = to;
   r.room = target.room;
   r.facility = target.facility;
   r.travel = 0;
@@ -368,7 +378,7 @@ void CityFlow::trace_row(const Request& r, sim::trace::RequestOutcome outcome, s
   row.facility = r.facility;
   row.room = r.room;
   row.outcome = outcome;
-  row.arrival = r.stage == Stage::kEscalated ? r.reached : r.made;
+  row.arrival = r.stage == Stage::kFirst ? r.made : r.reached;
   row.start = start == sim::kNever ? std::numeric_limits<double>::quiet_NaN() : start;
   row.end = end;
   row.travel = r.travel;

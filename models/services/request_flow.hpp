@@ -27,7 +27,7 @@ class CityFlow final : public sim::EventHandler, public sim::PoolObserver {
 
   // A resident asks for a service now, from a demand stream of `group`.
   void request(std::size_t service, std::uint16_t group, std::uint32_t resident, sim::Time duration,
-               sim::Time patience, bool escalate);
+               sim::Time patience, bool escalate, bool onward);
 
   void handle_event(sim::Simulation& sim, std::uint16_t kind, std::uint32_t slot) override;
   void on_departure(const sim::PoolDeparture& departure) override;
@@ -45,7 +45,9 @@ class CityFlow final : public sim::EventHandler, public sim::PoolObserver {
 
  private:
   enum EventKind : std::uint16_t { kReachRoom, kReachEscalationTarget };
-  enum class Stage : std::uint8_t { kFree, kFirst, kEscalated };
+  // A request's place: its first room, the escalation target, or onward from the street office
+  // to the district department.
+  enum class Stage : std::uint8_t { kFree, kFirst, kEscalated, kOnward };
 
   // What every breakdown of a request needs of its requester, copied into the request when it
   // is made (the resident's records are in cache then, and long gone when it ends).
@@ -70,6 +72,7 @@ class CityFlow final : public sim::EventHandler, public sim::PoolObserver {
     std::uint16_t group;  // of the demand stream that made it
     Stage stage;
     bool escalate;            // decided when asked, so that policies do not shift it
+    bool onward;              // likewise: on from the street office to the district
     std::uint32_t next_free;  // free-list link while kFree
   };
 
@@ -85,7 +88,8 @@ class CityFlow final : public sim::EventHandler, public sim::PoolObserver {
   [[nodiscard]] Requester requester_of(std::uint32_t resident) const;
   // Records a first-stage outcome into every breakdown.
   void record(const Request& r, sim::trace::RequestOutcome outcome, sim::Time start, sim::Time end);
-  void escalate(std::uint32_t slot, sim::Time now);
+  // Passes a request on after its service ends at `now`: to the escalation target, or onward.
+  void pass_on(std::uint32_t slot, sim::Time now, Stage to);
   void trace_row(const Request& r, sim::trace::RequestOutcome outcome, sim::Time start,
                  sim::Time end);
 

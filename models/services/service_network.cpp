@@ -63,6 +63,10 @@ ServiceNetwork::ServiceNetwork(const scenario::Scenario& scenario, const city::C
     } else {
       escalation_offer_.push_back(kNone);
     }
+    onward_offer_.push_back(service.escalation.onward_probability > 0
+                                ? offer_index(scenario::Channel::kDistrictDepartment,
+                                              service.escalation.onward_room_type)
+                                : kNone);
   }
   const auto per_grid = static_cast<std::size_t>(std::max(1, scenario.facility_choice.candidates));
   for (Offer& offer : offers_) build_offer(offer, scenario, city, per_grid);

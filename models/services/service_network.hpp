@@ -48,6 +48,10 @@ class ServiceNetwork {
   [[nodiscard]] std::size_t escalation_offer_of_service(std::size_t service) const {
     return escalation_offer_[service];
   }
+  // The offer that takes what goes onward from the street office (kNone when nothing does).
+  [[nodiscard]] std::size_t onward_offer_of_service(std::size_t service) const {
+    return onward_offer_[service];
+  }
   [[nodiscard]] const std::vector<Offer>& offers() const { return offers_; }
   [[nodiscard]] const Offer& offer(std::size_t index) const { return offers_[index]; }
 
@@ -59,6 +63,7 @@ class ServiceNetwork {
   std::vector<Offer> offers_;
   std::vector<std::size_t> offer_of_service_;
   std::vector<std::size_t> escalation_offer_;  // kNone as size_t when not escalated
+  std::vector<std::size_t> onward_offer_;
 };
 
 // The facility kind a channel is served at.

@@ -241,5 +241,44 @@ policies:
   }
 }
 
+TEST_F(CityScenarioTest, OnwardEscalationNeedsADistrictDepartment) {
+  const std::string scenario = R"(
+run: {name: onward, horizon: 1d}
+city:
+  synthetic: {districts: 1, streets_per_district: 1, communities_per_street: 2}
+facilities:
+  generate:
+    - kind: community_centre
+      rooms: [{type: governance, staff: 1}]
+    - kind: street_office
+      rooms: [{type: governance, staff: 1}]
+services:
+  - id: dispute
+    channel: centre_room
+    room: governance
+    demand: [{rate: 50/year per 1000}]
+    duration: {dist: exponential, mean: 30min}
+    escalation:
+      probability: 0.3
+      onward: {probability: 0.2, delay: {dist: exponential, mean: 2d}}
+)";
+  Diagnostics refused;
+  EXPECT_FALSE(load(scenario, refused));
+  EXPECT_THAT(refused.to_string(),
+              HasSubstr("services.0.escalation.onward: requests go onward to district "
+                        "departments, but none has a room 'governance'"));
+  // With a department rule under facilities.generate it loads.
+  std::string with_department = scenario;
+  with_department.insert(with_department.find("services:"),
+                         "    - kind: district_department\n"
+                         "      rooms: [{type: governance, staff: 1}]\n");
+  Diagnostics accepted;
+  const auto ok = load(with_department, accepted);
+  ASSERT_TRUE(ok) << accepted.to_string();
+  EXPECT_EQ(ok->services[0].escalation.onward_probability, 0.2);
+  EXPECT_EQ(ok->services[0].escalation.onward_room_type, "governance");
+  EXPECT_TRUE(ok->services[0].escalation.onward_delay.has_value());
+}
+
 }  // namespace
 }  // namespace circlesim::scenario

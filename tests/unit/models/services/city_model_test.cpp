@@ -47,7 +47,7 @@ TEST(CityModel, SmallTownIsBuiltAsWritten) {
   EXPECT_EQ(s.city->population(), 60100);
   EXPECT_EQ(s.city->communities.size(), 6U);
   EXPECT_EQ(s.city->grids.size(), 48U);
-  EXPECT_EQ(s.facilities.size(), 10U);
+  EXPECT_EQ(s.facilities.size(), 11U);
   EXPECT_EQ(s.groups.size(), 8U);
   EXPECT_EQ(s.groups[0].id, "general");
   const CityMeasures m = services::run_city_replication(s, 0);
@@ -256,6 +256,10 @@ TEST(CityModel, EscalationsReachTheStreetOffice) {
   EXPECT_NEAR(share, 0.3, 0.12);
   EXPECT_EQ(m.escalations.escalated, f.escalated);
   EXPECT_GT(m.escalations.resolved, 0);
+  // A fifth go on from the street office to the district department.
+  EXPECT_GT(m.escalations.onward, 0);
+  EXPECT_NEAR(m.escalations.onward / m.escalations.escalated, 0.2, 0.12);
+  EXPECT_LE(m.escalations.resolved + m.escalations.unresolved, m.escalations.escalated);
   EXPECT_GT(m.escalations.resolution_time.mean(), 24 * 60 * 0.5);  // a day's delay on average
 }
 
