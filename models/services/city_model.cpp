@@ -134,8 +134,8 @@ void add_flow_scalars(std::vector<sim::trace::ScalarRecord>& scalars, const Flow
 }
 
 void write_city_trace(sim::trace::TraceSink& sink, const scenario::Scenario& scenario,
-                      const city::City& c, const CityFlow& flow, const CityMeasures& out,
-                      bool finished, sim::Time stopped_at) {
+                      const city::City& c, const CityMeasures& out, bool finished,
+                      sim::Time stopped_at) {
   std::vector<std::string> names;
   auto lookup = [&](const char* kind, const auto& items, auto&& name_of) {
     names.clear();
@@ -200,7 +200,6 @@ void write_city_trace(sim::trace::TraceSink& sink, const scenario::Scenario& sce
   scalars.push_back({"residents", "run", 0, out.residents, "people"});
   scalars.push_back({"requests_simulated", "run", 0, out.requests_simulated, "requests"});
   sink.write_scalars(scalars);
-  (void)flow;
   sink.finish(finished ? sim::trace::TraceStatus::kComplete : sim::trace::TraceStatus::kInterrupted,
               stopped_at);
 }
@@ -287,7 +286,7 @@ CityMeasures run_city_replication(const scenario::Scenario& scenario, std::uint6
   sampler.finish(stopped_at);
   if (sink != nullptr) {
     if (trace_requests && !rows.empty()) sink->append_requests(rows);
-    write_city_trace(*sink, scenario, c, flow, out, finished, stopped_at);
+    write_city_trace(*sink, scenario, c, out, finished, stopped_at);
   }
   return out;
 }
