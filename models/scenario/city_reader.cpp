@@ -188,7 +188,8 @@ class CityReader : DocumentReader {
 
   void read_groups(Scenario& scenario) {
     scenario.groups.clear();
-    scenario.groups.push_back({"general", "All residents", 1.0, {}, {}, {}, {}, {}});
+    scenario.groups.push_back(
+        {"general", "All residents", 1.0, {}, {}, {}, {}, {}, default_walking_speed("general")});
     if (!has("/population/groups")) return;
     const json& groups = at("/population/groups");
     std::map<std::string, std::size_t> index{{"general", 0}};
@@ -196,13 +197,23 @@ class CityReader : DocumentReader {
       const std::string id = group.at("id").get<std::string>();
       if (id != "general") index.emplace(id, index.size());
     }
-    for (const json& group : groups) {
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      const json& group = groups[g];
       const std::string id = group.at("id").get<std::string>();
       if (id == "general") continue;  // the semantic checks say what is wrong with that
       GroupConfig config;
       config.id = id;
       config.name = group.value("name", id);
       config.share = group.at("share").get<double>();
+      config.walking_speed_m_per_min = default_walking_speed(id);
+      const std::string speed_pointer = fmt::format("/population/groups/{}/walking_speed", g);
+      if (const auto speed = quantity(speed_pointer, QuantityKind::kSpeed)) {
+        if (*speed > 0) {
+          config.walking_speed_m_per_min = *speed;
+        } else {
+          error(speed_pointer, "a walking speed must be > 0");
+        }
+      }
       if (group.contains("subset_of")) {
         const auto parent = index.find(group["subset_of"].get<std::string>());
         if (parent != index.end()) config.subset_of = parent->second;
@@ -303,6 +314,13 @@ class CityReader : DocumentReader {
 };
 
 }  // namespace
+
+double default_walking_speed(const std::string& group_id) {
+  return group_id == "elderly_60_plus" || group_id == "elderly_80_plus" ||
+                 group_id == "empty_nest_elderly"
+             ? 48.0
+             : 60.0;
+}
 
 void read_city_parts(const YamlDocument& document, Diagnostics& diagnostics, Scenario& scenario) {
   CityReader(document, diagnostics).read(scenario);

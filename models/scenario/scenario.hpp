@@ -131,7 +131,11 @@ struct GroupConfig {
   std::vector<std::pair<std::string, double>> share_by_district;
   std::vector<std::pair<std::string, double>> share_by_community;
   std::vector<std::pair<std::string, double>> share_by_grid;
+  double walking_speed_m_per_min = 60;  // see default_walking_speed
 };
+
+// The planning speeds of nanchang.md §5: 0.8 m/s for the elderly groups, 1.0 m/s otherwise.
+double default_walking_speed(const std::string& group_id);
 
 enum class ChoiceKind : std::uint8_t { kOwnCentre, kNearest, kLogit };
 

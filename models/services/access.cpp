@@ -8,17 +8,7 @@
 
 namespace circlesim::services {
 
-namespace {
-
-// Walking speeds as in the flow: older residents are slower (nanchang.md §5).
-double group_speed(const scenario::GroupConfig& group) {
-  return group.id == "elderly_60_plus" || group.id == "elderly_80_plus" ||
-                 group.id == "empty_nest_elderly"
-             ? 48.0
-             : 60.0;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::vector<double> members_by_grid(const city::Residents& residents, std::size_t grids,
                                     std::size_t groups) {
@@ -52,7 +42,7 @@ AccessMeasures measure_access(const scenario::Scenario& scenario, const city::Ci
   analysis::StraightLineTravel travel;
   travel.detour_factor = city.detour_factor;
   for (const scenario::GroupConfig& group : scenario.groups) {
-    travel.speed.push_back(group_speed(group) / 60.0);  // m/s
+    travel.speed.push_back(group.walking_speed_m_per_min / 60.0);  // m/s
   }
   const double target = scenario.travel_target_minutes;
 

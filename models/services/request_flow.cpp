@@ -14,8 +14,7 @@ namespace circlesim::services {
 
 namespace {
 
-constexpr double kWalkMetresPerMinute = 60.0;     // 1.0 m/s (nanchang.md §5)
-constexpr double kElderlyMetresPerMinute = 48.0;  // 0.8 m/s for older residents
+constexpr double kWalkMetresPerMinute = 60.0;  // 1.0 m/s (nanchang.md §5)
 
 }  // namespace
 
@@ -68,6 +67,9 @@ CityFlow::CityFlow(sim::Simulation& sim, const scenario::Scenario& scenario, con
   out_.districts.resize(city.districts.size());
   out_.rooms.resize(scenario.rooms.size());
   for (RoomCounts& room : out_.rooms) room.utilisation_by_hour.assign(24, 0.0);
+  for (const scenario::GroupConfig& g : scenario.groups) {
+    group_speed_.push_back(g.walking_speed_m_per_min);
+  }
   // Mean service time of each room, over the services it offers (for the logit's wait guess).
   mean_duration_.assign(scenario.rooms.size(), 0.0);
   std::vector<double> offered(scenario.rooms.size(), 0.0);
@@ -162,6 +164,16 @@ std::optional<Candidate> CityFlow::choose(std::size_t service, std::uint32_t res
   return near[offer.per_grid - 1];
 }
 
+double CityFlow::walking_speed(city::GroupMask groups) const {
+  // The slowest of the resident's groups (every resident is in `general`).
+  double speed = group_speed_[0];
+  while (groups != 0) {
+    speed = std::min(speed, group_speed_[static_cast<std::size_t>(std::countr_zero(groups))]);
+    groups &= groups - 1;
+  }
+  return speed;
+}
+
 CityFlow::Requester CityFlow::requester_of(std::uint32_t resident) const {
   const city::Index community = city_.grids[residents_.grid[resident]].community;
   return {residents_.groups[resident], community, city_.communities[community].district};
@@ -198,11 +210,8 @@ void CityFlow::request(std::size_t service, std::uint16_t group, std::uint32_t r
     unmet(service, group, resident, UnmetReason::kNoFacility);
     return;
   }
-  const city::AgeBand band = residents_.age_band[resident];
-  const double speed = s.speed_given ? s.speed_m_per_min
-                       : band == city::AgeBand::kElderly60 || band == city::AgeBand::kElderly80
-                           ? kElderlyMetresPerMinute
-                           : kWalkMetresPerMinute;
+  const Requester requester = requester_of(resident);
+  const double speed = s.speed_given ? s.speed_m_per_min : walking_speed(requester.groups);
   const sim::Time travel = place->distance_m / speed;
   if (travel > scenario_.facility_choice.max_travel_minutes) {
     unmet(service, group, resident, UnmetReason::kTooFar);
@@ -216,7 +225,7 @@ void CityFlow::request(std::size_t service, std::uint16_t group, std::uint32_t r
   r.travel = travel;
   r.duration = duration;
   r.patience = patience;
-  r.requester = requester_of(resident);
+  r.requester = requester;
   r.resident = resident;
   r.room = place->room;
   r.facility = place->facility;

@@ -86,6 +86,7 @@ class CityFlow final : public sim::EventHandler, public sim::PoolObserver {
   template <class Update>
   void for_each_breakdown(std::size_t service, const Requester& requester, Update&& update);
   [[nodiscard]] Requester requester_of(std::uint32_t resident) const;
+  [[nodiscard]] double walking_speed(city::GroupMask groups) const;  // metres per minute
   // Records a first-stage outcome into every breakdown.
   void record(const Request& r, sim::trace::RequestOutcome outcome, sim::Time start, sim::Time end);
   // Passes a request on after its service ends at `now`: to the escalation target, or onward.
@@ -111,6 +112,7 @@ class CityFlow final : public sim::EventHandler, public sim::PoolObserver {
   std::vector<sim::trace::RequestRecord>* rows_ = nullptr;
   std::vector<double> near_weights_;   // scratch for the logit choice
   std::vector<double> mean_duration_;  // per room, over the services it offers
+  std::vector<double> group_speed_;    // walking speed per group, metres per minute
 };
 
 }  // namespace circlesim::services

@@ -224,6 +224,45 @@ TEST(CityModel, LogitChoiceSpreadsRequestsByTravelTime) {
   EXPECT_GT(share_elsewhere(flat), share_elsewhere(logit));
 }
 
+// Elderly residents walk at 0.8 m/s by default; at a given 0.5 m/s every trip of theirs takes
+// 1.6 times as long (the same requests to the same places: only the speed changed).
+TEST(CityModel, GroupWalkingSpeedSetsTravelTime) {
+  // No trip too long to make (slower walkers would otherwise give up some of them).
+  const scenario::Scenario base =
+      small_town({"policies.facility_choice.parameters.max_travel_time=10h"});
+  const scenario::Scenario slow =
+      small_town({"policies.facility_choice.parameters.max_travel_time=10h",
+                  "population.groups.2.walking_speed=0.5m/s"});
+  ASSERT_EQ(slow.groups[3].id, "elderly_60_plus");
+  EXPECT_EQ(base.groups[3].walking_speed_m_per_min, 48.0);
+  EXPECT_EQ(slow.groups[3].walking_speed_m_per_min, 30.0);
+  auto travel_by_request = [](const scenario::Scenario& s) {
+    MemorySink sink(trace::TraceLevel::kRequests);
+    services::run_city_replication(s, 0, {&sink});
+    std::map<std::uint64_t, std::pair<std::uint16_t, double>> travel;
+    for (const trace::RequestRecord& row : sink.requests) {
+      travel.emplace(row.request, std::pair{row.group, row.travel});
+    }
+    return travel;
+  };
+  const auto before = travel_by_request(base);
+  const auto after = travel_by_request(slow);
+  std::size_t elderly = 0, others = 0;
+  for (const auto& [request, made] : before) {
+    const auto found = after.find(request);
+    if (found == after.end() || made.second == 0) continue;
+    if (made.first == 3) {  // the elderly's own health-check and day-care streams
+      EXPECT_NEAR(found->second.second / made.second, 1.6, 1e-12) << request;
+      ++elderly;
+    } else if (made.first == 1) {  // children's after-school care: no elderly among them
+      EXPECT_EQ(found->second.second, made.second) << request;
+      ++others;
+    }
+  }
+  EXPECT_GT(elderly, 500U);
+  EXPECT_GT(others, 100U);
+}
+
 TEST(CityModel, BeyondTheMaximumTravelTimeDemandIsUnmetAndSaysWhy) {
   const scenario::Scenario s =
       small_town({"policies.facility_choice.parameters.max_travel_time=1min"});
