@@ -54,19 +54,38 @@ RateProfile::RateProfile(double base_rate, std::vector<double> daily_shape,
   CIRCLESIM_REQUIRE(max_rate_ > 0, "rate profile: every rate is zero (no arrivals would occur)");
 }
 
+void RateProfile::add_shock(Time from, Time to, double factor) {
+  CIRCLESIM_REQUIRE(std::isfinite(from) && std::isfinite(to) && from < to,
+                    "rate profile: a shock needs from < to, both finite, got [{}, {})", from, to);
+  CIRCLESIM_REQUIRE(std::isfinite(factor) && factor >= 0,
+                    "rate profile: a shock's factor must be >= 0 and finite, got {}", factor);
+  shocks_.push_back({from, to, factor});
+  if (factor > 1) max_rate_ *= factor;
+}
+
 double RateProfile::rate_at(Time t) const {
   const auto slot = static_cast<std::size_t>(time_of_day(t) / slot_length_);
   const double shape = daily_shape_[std::min(slot, daily_shape_.size() - 1)];
-  return base_rate_ * shape *
-         weekday_factors_[static_cast<std::size_t>(day_of_week(t, start_weekday_))];
+  double rate = base_rate_ * shape *
+                weekday_factors_[static_cast<std::size_t>(day_of_week(t, start_weekday_))];
+  for (const Shock& shock : shocks_) {
+    if (t >= shock.from && t < shock.to) rate *= shock.factor;
+  }
+  return rate;
 }
 
 Time RateProfile::piece_end(Time t) const {
   const Time day_start = std::floor(t / kDay) * kDay;
   const auto slot =
       std::min(static_cast<std::size_t>((t - day_start) / slot_length_), daily_shape_.size() - 1);
-  const Time end = day_start + static_cast<double>(run_end_[slot]) * slot_length_;
-  return end > t ? end : t + slot_length_;  // guards rounding at a slot boundary
+  Time end = day_start + static_cast<double>(run_end_[slot]) * slot_length_;
+  if (end <= t) end = t + slot_length_;  // guards rounding at a slot boundary
+  // A shock starting or ending inside the piece ends it there.
+  for (const Shock& shock : shocks_) {
+    if (shock.from > t && shock.from < end) end = shock.from;
+    if (shock.to > t && shock.to < end) end = shock.to;
+  }
+  return end;
 }
 
 double RateProfile::mean_rate() const {

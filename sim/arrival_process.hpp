@@ -37,9 +37,15 @@ class RateProfile {
   RateProfile(double base_rate, std::vector<double> daily_shape,
               std::vector<double> weekday_factors = {}, int start_weekday = 0);
 
+  // A period [from, to) in which the rate is multiplied by `factor` (>= 0; overlapping shocks
+  // multiply): an epidemic, a festival. Times in minutes from the start, like t.
+  void add_shock(Time from, Time to, double factor);
+
   [[nodiscard]] double rate_at(Time t) const;
   // End of the constant piece that contains t (a run of equal slots, within t's day).
   [[nodiscard]] Time piece_end(Time t) const;
+  // An upper bound of the rate (exact without shocks; with them, the peak times every factor
+  // above 1).
   [[nodiscard]] double max_rate() const { return max_rate_; }
   // Average rate over a whole week.
   [[nodiscard]] double mean_rate() const;
@@ -51,6 +57,12 @@ class RateProfile {
   int start_weekday_;
   Time slot_length_;
   std::vector<std::size_t> run_end_;  // per slot: the first later slot of another value
+  struct Shock {
+    Time from;
+    Time to;
+    double factor;
+  };
+  std::vector<Shock> shocks_;
   double max_rate_ = 0;
 };
 

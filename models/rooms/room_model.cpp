@@ -16,6 +16,7 @@
 
 #include "models/replications.hpp"
 #include "models/rooms/room_trace.hpp"
+#include "models/scenario/rate_profile.hpp"
 #include "sim/arrival_process.hpp"
 #include "sim/error.hpp"
 #include "sim/random_stream.hpp"
@@ -106,10 +107,8 @@ class ServiceSource final : public sim::EventHandler {
         end_(end),
         handler_(sim.add_handler(*this)) {
     if (service.profile) {
-      const scenario::Profile& p = *service.profile;
-      profiled_.emplace(sim::RateProfile(service.rate_per_minute,
-                                         p.daily.empty() ? std::vector<double>{1.0} : p.daily,
-                                         p.weekday_factors, start_weekday));
+      profiled_.emplace(scenario::to_rate_profile(*service.profile, service.rate_per_minute,
+                                                  start_weekday, service.id));
     }
     schedule_next(sim);
   }
@@ -227,7 +226,7 @@ ReplicationMeasures run_room_replication(const scenario::Scenario& scenario,
     const scenario::Room& room = scenario.rooms[r];
     sim::ServerPoolConfig config;
     config.name = room.facility_id + "/" + room.type;
-    config.capacity = sim::CapacitySchedule::constant(room.staff);
+    config.capacity = room.capacity;
     config.priority_classes = std::max<int>(1, static_cast<int>(classes[r].size()));
     config.preemption =
         room.preemptive ? sim::Preemption::kPreemptiveResume : sim::Preemption::kNone;

@@ -4,13 +4,116 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <numeric>
+#include <optional>
+#include <vector>
 
 #include "models/scenario/document_reader.hpp"
+#include "sim/capacity_schedule.hpp"
+#include "sim/time.hpp"
 
 namespace circlesim::scenario {
 
 namespace {
+
+// Minutes [from, to) of one day.
+struct Span {
+  double from = 0;
+  double to = 0;
+};
+
+// Open minutes of a facility by weekday, Monday first.
+using WeekHours = std::array<std::vector<Span>, 7>;
+
+// One staffing shift: its minutes on the weekdays (Monday = 0) it applies to.
+struct Shift {
+  Span span;
+  std::array<bool, 7> days{};
+  int staff = 0;
+};
+
+// The weekdays (Monday = 0) a day type stands for; nothing for `holiday` and named day types,
+// which need the calendar.
+std::optional<std::vector<int>> weekdays_of(const std::string& day_type) {
+  if (day_type == "weekday") return std::vector<int>{0, 1, 2, 3, 4};
+  if (day_type == "saturday") return std::vector<int>{5};
+  if (day_type == "sunday") return std::vector<int>{6};
+  return std::nullopt;
+}
+
+std::string needs_calendar(const std::string& day_type) {
+  return fmt::format(
+      "day type '{}' needs the calendar (holidays, named day types), which is not simulated "
+      "yet (expected weekday, saturday or sunday)",
+      day_type);
+}
+
+// "08:30-12:00" -> its minutes; nothing unless both ends are clock times.
+std::optional<Span> parse_span(const std::string& text) {
+  const std::size_t dash = text.find('-');
+  if (dash == std::string::npos) return std::nullopt;
+  const auto from = parse_clock_time(std::string_view(text).substr(0, dash));
+  const auto to = parse_clock_time(std::string_view(text).substr(dash + 1));
+  if (!from || !to) return std::nullopt;
+  return Span{*from, *to};
+}
+
+bool covers(const std::vector<Span>& spans, double minute) {
+  return std::any_of(spans.begin(), spans.end(),
+                     [&](const Span& s) { return s.from <= minute && minute < s.to; });
+}
+
+// Staff on duty over one week from the scenario start (a `start_weekday`, 00:00): `staff`, or
+// the shift's, while the facility is open; 0 otherwise. CapacitySchedule repeats a cycle by
+// itself, so one week describes a run of any length, and memory does not grow with the horizon.
+sim::CapacitySchedule weekly_capacity(const std::optional<WeekHours>& hours,
+                                      const std::optional<std::vector<Shift>>& shifts, int staff,
+                                      int start_weekday) {
+  auto on_duty = [&](int weekday, double minute) {
+    const auto day = static_cast<std::size_t>(weekday);
+    if (hours && !covers((*hours)[day], minute)) return 0;
+    if (!shifts) return staff;
+    for (const Shift& shift : *shifts) {
+      if (shift.days[day] && shift.span.from <= minute && minute < shift.span.to) {
+        return shift.staff;
+      }
+    }
+    return 0;
+  };
+  // Staff can change only at midnight and at the ends of open intervals and shifts.
+  std::vector<double> instants{0.0};
+  auto add_ends = [&](const Span& span) {
+    instants.push_back(span.from);
+    if (span.to < sim::kDay) instants.push_back(span.to);  // 24:00 is the next midnight
+  };
+  if (hours) {
+    for (const std::vector<Span>& day : *hours) {
+      for (const Span& span : day) add_ends(span);
+    }
+  }
+  if (shifts) {
+    for (const Shift& shift : *shifts) add_ends(shift.span);
+  }
+  std::sort(instants.begin(), instants.end());
+  instants.erase(std::unique(instants.begin(), instants.end()), instants.end());
+  std::vector<sim::CapacityChange> changes;
+  for (int day = 0; day < 7; ++day) {
+    const int weekday = (start_weekday + day) % 7;
+    for (const double minute : instants) {
+      const int servers = on_duty(weekday, minute);
+      if (changes.empty() || changes.back().servers != servers) {
+        changes.push_back({day * sim::kDay + minute, servers});
+      }
+    }
+  }
+  // Open around the clock: the same constant schedule as a room without opening hours.
+  if (changes.size() == 1 && changes.front().servers >= 1) {
+    return sim::CapacitySchedule::constant(changes.front().servers);
+  }
+  if (changes.size() == 1) return sim::CapacitySchedule::piecewise(std::move(changes));
+  return sim::CapacitySchedule::cyclic(std::move(changes), sim::kWeek);
+}
 
 // Facility kinds as the document names them, with the area they belong to.
 struct FacilityPart {
@@ -52,11 +155,8 @@ class FacilityReader : DocumentReader {
     facility.id = spec.value("id", "");
     facility.name = spec.value("name", facility.id);
     facility.kind = part.kind;
-    if (spec.contains("opening_hours")) {
-      error(base + "/opening_hours",
-            "opening_hours is part of the scenario language but not simulated yet; remove it "
-            "to run this scenario");
-    }
+    const std::optional<WeekHours> hours = read_opening_hours(spec, base);
+    const int start_weekday = scenario.run.start_weekday;
     if (scenario.city) {
       resolve_place(*scenario.city, part, spec, base, facility);
     } else {
@@ -71,10 +171,97 @@ class FacilityReader : DocumentReader {
     const json rooms = spec.value("rooms", json::array());
     for (std::size_t r = 0; r < rooms.size(); ++r) {
       facility.rooms.push_back(scenario.rooms.size());
-      scenario.rooms.push_back(
-          read_room(rooms[r], fmt::format("{}/rooms/{}", base, r), facility_index, facility.id));
+      scenario.rooms.push_back(read_room(rooms[r], fmt::format("{}/rooms/{}", base, r),
+                                         facility_index, facility.id, hours, start_weekday));
     }
     scenario.facilities.push_back(std::move(facility));
+  }
+
+  // opening_hours: the open intervals of each weekday; nothing when the facility never closes.
+  std::optional<WeekHours> read_opening_hours(const json& spec, const std::string& base) {
+    if (!spec.contains("opening_hours") || !spec["opening_hours"].is_object()) return std::nullopt;
+    WeekHours hours;
+    for (const auto& [day_type, intervals] : spec["opening_hours"].items()) {
+      const std::string pointer = base + "/opening_hours/" + escape_pointer_token(day_type);
+      const std::optional<std::vector<int>> weekdays = weekdays_of(day_type);
+      if (!weekdays) {
+        error(pointer, needs_calendar(day_type));
+        continue;
+      }
+      if (!intervals.is_array()) continue;  // reported by the schema check
+      for (std::size_t i = 0; i < intervals.size(); ++i) {
+        if (!intervals[i].is_string()) continue;
+        const std::optional<Span> span = parse_span(intervals[i].get<std::string>());
+        const std::string item = fmt::format("{}/{}", pointer, i);
+        if (!span || span->to <= span->from) {
+          if (!reported_under(item)) {
+            error(item,
+                  "not an interval of one day (expected HH:MM-HH:MM, the end after the "
+                  "start)");
+          }
+          continue;
+        }
+        // Overlapping intervals (reported by the semantic checks) would simply be open.
+        for (const int d : *weekdays) hours[static_cast<std::size_t>(d)].push_back(*span);
+      }
+    }
+    return hours;
+  }
+
+  // staffing: the room's shifts, each on its weekdays (every day by default).
+  std::optional<std::vector<Shift>> read_staffing(const json& spec, const std::string& pointer) {
+    if (!spec.contains("staffing") || !spec["staffing"].is_array()) return std::nullopt;
+    std::vector<Shift> shifts;
+    std::vector<std::string> shift_pointers;
+    const json& staffing = spec["staffing"];
+    for (std::size_t s = 0; s < staffing.size(); ++s) {
+      const std::string base = fmt::format("{}/staffing/{}", pointer, s);
+      const json& item = staffing[s];
+      if (!item.is_object() || !item.contains("staff") || !item["staff"].is_number_integer()) {
+        continue;  // reported by the schema check
+      }
+      Shift shift;
+      shift.staff = item["staff"].get<int>();
+      shift.days.fill(!item.contains("days"));
+      const json days = item.value("days", json::array());
+      for (std::size_t i = 0; i < days.size(); ++i) {
+        if (!days[i].is_string()) continue;
+        const std::string day_type = days[i].get<std::string>();
+        if (const auto weekdays = weekdays_of(day_type)) {
+          for (const int d : *weekdays) shift.days[static_cast<std::size_t>(d)] = true;
+        } else {
+          error(fmt::format("{}/days/{}", base, i), needs_calendar(day_type));
+        }
+      }
+      const auto from = parse_clock_time(item.value("from", ""));
+      const auto to = parse_clock_time(item.value("to", ""));
+      if (!from || !to || *to <= *from) {
+        // Rooms of generated facilities are not seen by the semantic checks: say it here.
+        if (!reported_under(base)) {
+          error(base + "/to",
+                "the shift does not end after it starts (expected from and to as "
+                "HH:MM, to after from)");
+        }
+        continue;
+      }
+      shift.span = {*from, *to};
+      for (std::size_t k = 0; k < shifts.size(); ++k) {
+        bool shared_day = false;
+        for (std::size_t d = 0; d < 7; ++d)
+          shared_day = shared_day || (shift.days[d] && shifts[k].days[d]);
+        const Span& other = shifts[k].span;
+        if (shared_day && shift.span.from < other.to && other.from < shift.span.to &&
+            !reported_under(base)) {
+          error(base, fmt::format("overlapping shifts: this shift overlaps {} on a common day "
+                                  "(expected shifts that do not overlap; to have more staff at "
+                                  "once, raise staff)",
+                                  shift_pointers[k]));
+        }
+      }
+      shifts.push_back(shift);
+      shift_pointers.push_back(pointer_to_key_path(base));
+    }
+    return shifts;
   }
 
   // The facility's area (community, street or district) and its location: as given, or the
@@ -130,23 +317,27 @@ class FacilityReader : DocumentReader {
   }
 
   Room read_room(const json& spec, const std::string& pointer, std::size_t facility,
-                 const std::string& facility_id) {
+                 const std::string& facility_id, const std::optional<WeekHours>& hours,
+                 int start_weekday) {
     Room room;
     room.facility = facility;
     room.facility_id = facility_id;
     room.type = spec.value("type", "");
-    if (spec.contains("staffing")) {
-      error(pointer + "/staffing",
-            "staffing schedules are part of the scenario language but not simulated yet; "
-            "give a constant 'staff' count");
-    }
+    bool runs = true;
     // A staff count of the wrong type has been reported by the schema check.
     if (spec.contains("staff") && spec["staff"].is_number_integer()) {
       room.staff = spec["staff"].get<int>();
       if (room.staff < 1) {
         error(pointer + "/staff", "a room needs at least one staff member to run");
+        runs = false;
       }
     }
+    const std::optional<std::vector<Shift>> shifts = read_staffing(spec, pointer);
+    if (shifts) {
+      room.staff = 1;
+      for (const Shift& shift : *shifts) room.staff = std::max(room.staff, shift.staff);
+    }
+    if (runs) room.capacity = weekly_capacity(hours, shifts, room.staff, start_weekday);
     if (spec.contains("waiting_room") && spec["waiting_room"].is_number_integer()) {
       room.waiting_room = spec["waiting_room"].get<std::size_t>();
     }
@@ -213,8 +404,10 @@ class FacilityReader : DocumentReader {
         const std::size_t index = scenario.facilities.size();
         for (std::size_t r = 0; r < rule.at("rooms").size(); ++r) {
           facility.rooms.push_back(scenario.rooms.size());
-          scenario.rooms.push_back(
-              read_room(rule["rooms"][r], fmt::format("{}/rooms/{}", base, r), index, facility.id));
+          // The schema gives rules no opening hours: generated facilities are always open.
+          scenario.rooms.push_back(read_room(rule["rooms"][r], fmt::format("{}/rooms/{}", base, r),
+                                             index, facility.id, std::nullopt,
+                                             scenario.run.start_weekday));
         }
         scenario.facilities.push_back(std::move(facility));
       }

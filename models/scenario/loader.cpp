@@ -81,6 +81,7 @@ class Builder : DocumentReader {
     if (has("/run/replications")) run.replications = at("/run/replications").get<int>();
     if (has("/run/confidence")) run.confidence = at("/run/confidence").get<double>();
     if (has("/run/start/date")) run.start_date = at("/run/start/date").get<std::string>();
+    start_date_ = run.start_date;
     run.start_weekday = weekday_of_date(run.start_date).value_or(0);  // the date decides
     if (has("/run/start/weekday")) {
       static const char* const kWeekdays[] = {"monday", "tuesday",  "wednesday", "thursday",
@@ -148,6 +149,7 @@ class Builder : DocumentReader {
         error(base, "missing required key 'duration' (expected a distribution)");
       }
       if (spec.contains("patience")) service.patience = distribution(base + "/patience");
+      read_when_closed(scenario, spec, base, service);
       if (spec.contains("priority")) {
         if (spec["priority"].is_number_integer()) {
           service.priority = spec["priority"].get<int>();
@@ -161,6 +163,24 @@ class Builder : DocumentReader {
       }
       scenario.services.push_back(std::move(service));
     }
+  }
+
+  // when_closed: what a requester does on finding the room closed. Coming back and giving up
+  // are decisions of residents who travel, so they need the city; a room alone only queues.
+  void read_when_closed(const Scenario& scenario, const json& spec, const std::string& base,
+                        Service& service) {
+    if (!spec.contains("when_closed") || !spec["when_closed"].is_string()) return;
+    const std::string when = spec["when_closed"].get<std::string>();
+    if (when == "wait") return;
+    if (when != "return" && when != "leave") return;  // reported by the schema check
+    if (!scenario.city) {
+      error(base + "/when_closed",
+            fmt::format("when_closed '{}' needs the scenario's city (expected wait without one: "
+                        "the room model has no travel to come back or give up)",
+                        when));
+      return;
+    }
+    service.when_closed = when == "return" ? WhenClosed::kReturn : WhenClosed::kLeave;
   }
 
   std::optional<std::size_t> group_index(const Scenario& scenario, const std::string& id) const {
@@ -324,9 +344,29 @@ class Builder : DocumentReader {
   std::optional<Profile> read_profile(const json& spec, const std::string& pointer) {
     Profile profile;
     bool ok = true;
-    if (spec.contains("shocks") && !spec["shocks"].empty()) {
-      error(pointer + "/shocks", "demand shocks are not simulated yet; remove them to run");
-      ok = false;
+    const json shocks = spec.value("shocks", json::array());
+    for (std::size_t k = 0; k < shocks.size(); ++k) {
+      // Dates to minutes from the start: from 00:00 of `from` to the end of `to` (inclusive).
+      const auto from = days_between(start_date_, shocks[k].value("from", ""));
+      const auto to = days_between(start_date_, shocks[k].value("to", ""));
+      if (!from || !to) {
+        ok = false;  // not dates: reported by the schema and semantic checks
+        continue;
+      }
+      if (*to < *from) {
+        error(fmt::format("{}/shocks/{}/to", pointer, k),
+              "a shock ends before it starts (expected `to` on or after `from`)");
+        ok = false;
+        continue;
+      }
+      Profile::Shock shock;
+      shock.from = static_cast<double>(*from) * 1440.0;
+      shock.to = static_cast<double>(*to + 1) * 1440.0;
+      shock.factor = shocks[k].value("factor", 1.0);
+      for (const json& service : shocks[k].value("services", json::array())) {
+        shock.services.push_back(service.get<std::string>());
+      }
+      profile.shocks.push_back(std::move(shock));
     }
     if (spec.contains("daily") && spec["daily"].is_array()) {
       const json& daily = spec["daily"];
@@ -384,8 +424,9 @@ class Builder : DocumentReader {
       profile = read_profile(reference, pointer);
     }
     if (!profile) return;
-    if (service.profile && (service.profile->daily != profile->daily ||
-                            service.profile->weekday_factors != profile->weekday_factors)) {
+    if (service.profile &&
+        (service.profile->daily != profile->daily || service.profile->shocks != profile->shocks ||
+         service.profile->weekday_factors != profile->weekday_factors)) {
       error(pointer,
             "demand items of one service with different profiles are not simulated "
             "yet (expected one profile for all of a service's demand)");
@@ -435,6 +476,7 @@ class Builder : DocumentReader {
   }
 
   std::map<std::string, Profile> profiles_;
+  std::string start_date_ = RunSettings{}.start_date;  // shocks' dates count from it
 };
 
 }  // namespace

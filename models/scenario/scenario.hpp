@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "models/city/geography.hpp"
+#include "sim/capacity_schedule.hpp"
 #include "sim/distribution.hpp"
 #include "sim/server_pool.hpp"
 #include "sim/time.hpp"
@@ -55,7 +56,11 @@ struct Room {
   std::size_t facility = 0;  // index into Scenario::facilities
   std::string facility_id;
   std::string type;
+  // `staff`, or the most staff any shift puts on duty (at least 1): what utilisation divides by.
   int staff = 1;
+  // Staff on duty over time, in minutes from the scenario start: `staff` (or the shifts) while
+  // the facility is open, 0 while it is closed; weekly, or constant without opening hours.
+  sim::CapacitySchedule capacity = sim::CapacitySchedule::constant(1);
   std::size_t waiting_room = sim::ServerPoolConfig::kUnlimited;
   bool preemptive = false;
   sim::ClosingPolicy on_close = sim::ClosingPolicy::kServeWaiting;
@@ -65,6 +70,16 @@ struct Room {
 struct Profile {
   std::vector<double> daily;            // n equal slots of the day (24 or 1440); empty: flat
   std::vector<double> weekday_factors;  // 7 values, Monday first; empty: all 1
+  // Dated periods of unusual demand, in minutes from the scenario start: [from, to) x factor,
+  // for the listed services only (empty: every service using the profile).
+  struct Shock {
+    double from = 0;
+    double to = 0;
+    double factor = 1;
+    std::vector<std::string> services;
+    bool operator==(const Shock&) const = default;
+  };
+  std::vector<Shock> shocks;
 };
 
 enum class Channel : std::uint8_t {
@@ -83,6 +98,13 @@ struct DemandStream {
   double rate_per_minute = 0;
   bool per_member = false;
   std::optional<Profile> profile;  // none: constant
+};
+
+// What a requester does on finding the room closed (no staff on duty) when arriving.
+enum class WhenClosed : std::uint8_t {
+  kWait,    // join the queue and wait for opening, subject to patience
+  kReturn,  // go home and come back at the next opening (plus the same travel)
+  kLeave,   // give up: unmet, reason closed
 };
 
 enum class EscalationTarget : std::uint8_t { kStreetOffice, kDistrictDepartment };
@@ -108,8 +130,9 @@ struct Service {
   double rate_per_minute = 0;      // total Poisson arrival rate, before the profile's factors
   std::optional<Profile> profile;  // none: the rate is constant
   sim::Distribution duration = sim::Distribution::exponential(1.0);
-  std::optional<sim::Distribution> patience;  // none: nobody gives up
-  int priority = 1;                           // 0 is served first
+  std::optional<sim::Distribution> patience;   // none: nobody gives up
+  int priority = 1;                            // 0 is served first
+  WhenClosed when_closed = WhenClosed::kWait;  // at the first place; leave and return need a city
   // With a city:
   Channel channel = Channel::kCentreRoom;
   std::string room_type;

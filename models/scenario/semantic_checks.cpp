@@ -1426,4 +1426,11 @@ std::optional<int> weekday_of_date(std::string_view date) {
   return static_cast<int>(weekday_index(*parts));
 }
 
+std::optional<long> days_between(std::string_view from, std::string_view to) {
+  const std::optional<Date> a = date_parts(from);
+  const std::optional<Date> b = date_parts(to);
+  if (!a || !b || a->day > days_in_month(*a) || b->day > days_in_month(*b)) return std::nullopt;
+  return day_number(*b) - day_number(*a);
+}
+
 }  // namespace circlesim::scenario

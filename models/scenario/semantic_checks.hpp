@@ -23,6 +23,9 @@ namespace circlesim::scenario {
 // before composition expands it into runs).
 // The day of the week of a YYYY-MM-DD date, 0 = Monday; nothing for text that is not a real date.
 std::optional<int> weekday_of_date(std::string_view date);
+// Days from one YYYY-MM-DD date to another (negative when `to` comes first); nothing unless both
+// are real dates.
+std::optional<long> days_between(std::string_view from, std::string_view to);
 
 void check_semantics(const YamlDocument& document, Diagnostics& diagnostics);
 

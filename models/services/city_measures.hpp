@@ -37,9 +37,10 @@ class Sum {
   double max_ = -std::numeric_limits<double>::infinity();
 };
 
-// Why a request found no service point.
-enum class UnmetReason : std::uint8_t { kNoFacility, kTooFar, kNotEligible };
-inline constexpr int kUnmetReasons = 3;
+// Why a request found no service point (kClosed: its room was closed and the service's
+// when_closed says leave).
+enum class UnmetReason : std::uint8_t { kNoFacility, kTooFar, kNotEligible, kClosed };
+inline constexpr int kUnmetReasons = 4;
 // The reason's name in traces (unmet_<name>); a new reason must be named here (-Wswitch).
 inline const char* to_string(UnmetReason reason) {
   switch (reason) {
@@ -49,6 +50,8 @@ inline const char* to_string(UnmetReason reason) {
       return "too_far";
     case UnmetReason::kNotEligible:
       return "not_eligible";
+    case UnmetReason::kClosed:
+      return "closed";
   }
   return "unknown";
 }
@@ -65,7 +68,7 @@ struct FlowCounts {
   double unmet = 0;
   double escalated = 0;
   double in_system = 0;
-  double unmet_by_reason[kUnmetReasons] = {0, 0, 0};
+  double unmet_by_reason[kUnmetReasons] = {};
   Sum wait;     // arrival at the room to start of service, of served and escalated
   Sum sojourn;  // request made to leaving the room (travel included), same requests
   Sum travel;   // of everyone who travelled

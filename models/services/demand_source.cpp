@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "models/scenario/rate_profile.hpp"
+
 namespace circlesim::services {
 
 DemandSource::DemandSource(sim::Simulation& sim, CityFlow& flow, const scenario::Scenario& scenario,
@@ -30,9 +32,8 @@ DemandSource::DemandSource(sim::Simulation& sim, CityFlow& flow, const scenario:
   const double rate = d.rate_per_minute * askers;
   if (rate <= 0) return;  // nobody to ask: the stream is silent
   if (d.profile) {
-    profiled_.emplace(sim::RateProfile(
-        rate, d.profile->daily.empty() ? std::vector<double>{1.0} : d.profile->daily,
-        d.profile->weekday_factors, scenario.run.start_weekday));
+    profiled_.emplace(scenario::to_rate_profile(*d.profile, rate, scenario.run.start_weekday,
+                                                scenario.services[service].id));
   } else {
     constant_.emplace(rate);
   }

@@ -48,7 +48,7 @@ CityFlow::CityFlow(sim::Simulation& sim, const scenario::Scenario& scenario, con
   for (const scenario::Room& room : scenario.rooms) {
     sim::ServerPoolConfig config;
     config.name = room.facility_id + "/" + room.type;
-    config.capacity = sim::CapacitySchedule::constant(room.staff);
+    config.capacity = room.capacity;
     config.priority_classes = static_cast<int>(used.size());
     config.preemption =
         room.preemptive ? sim::Preemption::kPreemptiveResume : sim::Preemption::kNone;
@@ -266,8 +266,49 @@ void CityFlow::unmet(std::size_t service, std::uint16_t group, std::uint32_t res
 void CityFlow::handle_event(sim::Simulation& /*sim*/, std::uint16_t kind, std::uint32_t slot) {
   Request& r = requests_[slot];
   r.reached = sim_.now();
+  // Only the first place: a matter passed on by staff waits for opening (it has no patience).
+  if (kind == kReachRoom &&
+      scenario_.services[r.service].when_closed != scenario::WhenClosed::kWait &&
+      scenario_.rooms[r.room].capacity.capacity_at(r.reached) == 0) {
+    closed_on_arrival(slot);
+    return;
+  }
   const int cls = kind == kReachRoom ? priority_class(r.service, r.requester.groups) : 0;
   pools_[r.room]->arrive(cls, r.duration, r.patience, slot);
+}
+
+void CityFlow::closed_on_arrival(std::uint32_t slot) {
+  const Request& r = requests_[slot];
+  const sim::Time opening =
+      scenario_.services[r.service].when_closed == scenario::WhenClosed::kReturn
+          ? next_opening(r.room, r.reached)
+          : sim::kNever;
+  if (opening < sim::kNever) {
+    // Home again, and back when it opens: the same trip, the same request (its number, times
+    // and draws), so its sojourn runs from the request and its wait from the day it is served.
+    sim_.post_at(opening + r.travel, handler_, kReachRoom, slot);
+    return;
+  }
+  // Leaving (or a room that never opens again): unmet where it went, after travelling there.
+  record(r, sim::trace::RequestOutcome::kUnmet, sim::kNever, r.reached);
+  if (r.made >= warmup_) {
+    for_each_breakdown(r.service, r.requester, [](FlowCounts& f, FlowWithQuantiles*) {
+      f.unmet_by_reason[static_cast<int>(UnmetReason::kClosed)] += 1;
+    });
+  }
+  release(slot);
+}
+
+sim::Time CityFlow::next_opening(std::uint32_t room, sim::Time after) const {
+  const sim::CapacitySchedule& capacity = scenario_.rooms[room].capacity;
+  // A weekly schedule that opens at all opens within one cycle of its change points.
+  sim::Time t = after;
+  for (std::size_t k = 0; k <= capacity.changes().size(); ++k) {
+    const sim::CapacityChange next = capacity.next_change(t);
+    if (next.at == sim::kNever || next.servers > 0) return next.at;
+    t = next.at;
+  }
+  return sim::kNever;
 }
 
 void CityFlow::on_departure(const sim::PoolDeparture& d) {

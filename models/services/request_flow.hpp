@@ -82,6 +82,11 @@ class CityFlow final : public sim::EventHandler, public sim::PoolObserver {
   std::optional<Candidate> choose(std::size_t service, std::uint32_t resident);
   double expected_wait(std::uint32_t room) const;
   void unmet(std::size_t service, std::uint16_t group, std::uint32_t resident, UnmetReason reason);
+  // A request that finds its first room closed, and does what its service's when_closed says
+  // (leave or return; waiting is the pool's own behaviour).
+  void closed_on_arrival(std::uint32_t slot);
+  // The first time after `after` at which `room` has staff on duty; kNever if it never opens.
+  [[nodiscard]] sim::Time next_opening(std::uint32_t room, sim::Time after) const;
   // Applies `update` to every breakdown a request of `service` by `resident` counts in.
   template <class Update>
   void for_each_breakdown(std::size_t service, const Requester& requester, Update&& update);

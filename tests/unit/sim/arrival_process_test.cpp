@@ -154,6 +154,38 @@ TEST(ArrivalRateProfileTest, WithoutWeekdayFactorsEveryDayIsTheSame) {
   EXPECT_DOUBLE_EQ(p.max_rate(), 0.3);
 }
 
+TEST(ArrivalRateProfileTest, ShocksMultiplyTheRateForTheirPeriod) {
+  RateProfile p(0.5, {1.0});
+  p.add_shock(2 * kDay, 4 * kDay, 3.0);
+  p.add_shock(3 * kDay, 5 * kDay, 0.5);  // overlaps the first on day 3: factors multiply
+  EXPECT_DOUBLE_EQ(p.rate_at(kDay), 0.5);
+  EXPECT_DOUBLE_EQ(p.rate_at(2 * kDay), 1.5);
+  EXPECT_DOUBLE_EQ(p.rate_at(3 * kDay + 1), 0.75);
+  EXPECT_DOUBLE_EQ(p.rate_at(4 * kDay), 0.25);  // the first ended (its end is excluded)
+  EXPECT_DOUBLE_EQ(p.rate_at(5 * kDay), 0.5);
+  // Pieces end where a shock starts or ends.
+  EXPECT_EQ(p.piece_end(kDay + 5), 2 * kDay);
+  EXPECT_EQ(p.piece_end(2 * kDay), 3 * kDay);
+  EXPECT_EQ(p.piece_end(3 * kDay), 4 * kDay);
+  EXPECT_GE(p.max_rate(), 1.5);
+  // Arrivals follow: three times as many in the shock's first day as on a normal day.
+  ProfileArrivals arrivals(p);
+  RandomEngine rng = make_engine(11);
+  std::array<int, 6> per_day{};
+  for (Time t = arrivals.next_after(0, rng); t < 6 * kDay; t = arrivals.next_after(t, rng)) {
+    ++per_day[static_cast<std::size_t>(t / kDay)];
+  }
+  // Poisson counts with means 720, 2160, 1080, 360, 720: 5 standard deviations.
+  EXPECT_NEAR(per_day[1], 720, 5 * std::sqrt(720.0));
+  EXPECT_NEAR(per_day[2], 2160, 5 * std::sqrt(2160.0));
+  EXPECT_NEAR(per_day[3], 1080, 5 * std::sqrt(1080.0));
+  EXPECT_NEAR(per_day[4], 360, 5 * std::sqrt(360.0));
+  EXPECT_THAT([&] { p.add_shock(5, 1, 2.0); },
+              ThrowsMessage<InvalidParameter>(HasSubstr("a shock needs from < to")));
+  EXPECT_THAT([&] { p.add_shock(1, 5, -2.0); },
+              ThrowsMessage<InvalidParameter>(HasSubstr("factor must be >= 0")));
+}
+
 TEST(ArrivalRateProfileTest, PieceEndIsTheEndOfARunOfEqualSlots) {
   const RateProfile hourly(kBaseRate, kDailyShape, kWeekdayFactors);
   EXPECT_EQ(hourly.piece_end(0.0), 360.0);  // the night's six zero hours are one piece

@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <array>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -261,6 +262,33 @@ TEST(CityModel, GroupWalkingSpeedSetsTravelTime) {
   }
   EXPECT_GT(elderly, 500U);
   EXPECT_GT(others, 100U);
+}
+
+// A dated shock (an epidemic week for health checks) multiplies that service's demand on its
+// days only; the other services using the profile keep theirs.
+TEST(CityModel, DemandShocksRaiseTheirServicesOnTheirDays) {
+  // The run starts on 2026-01-05 (a Monday); the shock covers the 3rd to 5th day.
+  const scenario::Scenario s =
+      small_town({"run.warmup=0d", "run.horizon=7d",
+                  "profiles.0.shocks=[{from: 2026-01-07, to: 2026-01-09, factor: 3, "
+                  "services: [health_check]}]"});
+  MemorySink sink(trace::TraceLevel::kRequests);
+  services::run_city_replication(s, 0, {&sink});
+  std::map<std::string, std::array<double, 7>> per_day;
+  std::set<std::uint64_t> seen;
+  for (const trace::RequestRecord& row : sink.requests) {
+    if (!seen.insert(row.request).second) continue;
+    per_day[s.services[row.service].id][static_cast<std::size_t>(row.arrival / 1440)] += 1;
+  }
+  const auto& health = per_day["health_check"];
+  const auto& insurance = per_day["social_insurance"];
+  // Wednesday to Friday against Monday and Tuesday (all weekdays: same day-type factor).
+  const double health_normal = (health[0] + health[1]) / 2;
+  const double health_shock = (health[2] + health[3] + health[4]) / 3;
+  EXPECT_NEAR(health_shock / health_normal, 3.0, 0.6);
+  const double insurance_normal = (insurance[0] + insurance[1]) / 2;
+  const double insurance_shock = (insurance[2] + insurance[3] + insurance[4]) / 3;
+  EXPECT_NEAR(insurance_shock / insurance_normal, 1.0, 0.25);
 }
 
 TEST(CityModel, BeyondTheMaximumTravelTimeDemandIsUnmetAndSaysWhy) {
