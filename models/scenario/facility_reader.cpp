@@ -247,8 +247,9 @@ class FacilityReader : DocumentReader {
       shift.span = {*from, *to};
       for (std::size_t k = 0; k < shifts.size(); ++k) {
         bool shared_day = false;
-        for (std::size_t d = 0; d < 7; ++d)
+        for (std::size_t d = 0; d < 7; ++d) {
           shared_day = shared_day || (shift.days[d] && shifts[k].days[d]);
+        }
         const Span& other = shifts[k].span;
         if (shared_day && shift.span.from < other.to && other.from < shift.span.to &&
             !reported_under(base)) {
