@@ -9,32 +9,18 @@
 #include <map>
 
 #include "models/scenario/loader.hpp"
+#include "tests/unit/scratch_dir.hpp"
 
 namespace circlesim::scenario {
 namespace {
 
 using ::testing::HasSubstr;
 
-class CityScenarioTest : public testing::Test {
+class CityScenarioTest : public ScratchDirTest {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("circlesim_city_scenario_" +
-            std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string write(const std::string& name, const std::string& text) {
-    const std::filesystem::path path = dir_ / name;
-    std::ofstream(path) << text;
-    return path.string();
-  }
   std::optional<Scenario> load(const std::string& text, Diagnostics& diagnostics) {
     return load_scenario(write("scenario.yaml", text), {}, diagnostics);
   }
-
-  std::filesystem::path dir_;
 };
 
 // A service every centre offers, appended to each scenario below.

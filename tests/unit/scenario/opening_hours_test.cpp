@@ -11,6 +11,7 @@
 
 #include "models/scenario/loader.hpp"
 #include "sim/time.hpp"
+#include "tests/unit/scratch_dir.hpp"
 
 namespace circlesim::scenario {
 namespace {
@@ -20,24 +21,12 @@ using sim::kHour;
 using sim::kWeek;
 using ::testing::HasSubstr;
 
-class OpeningHoursTest : public testing::Test {
+class OpeningHoursTest : public ScratchDirTest {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("circlesim_opening_hours_" +
-            std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   std::optional<Scenario> load(const std::string& text, Diagnostics& diagnostics) {
-    const std::filesystem::path path = dir_ / "scenario.yaml";
-    std::ofstream(path) << text;
-    return load_scenario(path.string(), {}, diagnostics);
+    return load_scenario(write("scenario.yaml", text), {}, diagnostics);
   }
   std::string file() const { return (dir_ / "scenario.yaml").string(); }
-
-  std::filesystem::path dir_;
 };
 
 // A centre with opening hours, a room with a constant staff and a room with shifts; `start` is
