@@ -91,9 +91,9 @@ int main(int argc, char** argv) {
   run_command->add_flag("--overwrite", run.overwrite, "Replace existing trace files");
   run_command
       ->add_option("--trace-interval", run.trace_interval,
-                   "Minutes per interval of the traces' time series")
-      ->check(CLI::Range(1.0, 10080.0))
-      ->capture_default_str();
+                   "Minutes per interval of the traces' time series (default: the scenario's "
+                   "run.trace.interval, else 15 for rooms and 60 for a city)")
+      ->check(CLI::Range(1.0, 10080.0));
 
   circlesim::app::InspectOptions inspect;
   CLI::App* inspect_command = app.add_subcommand(

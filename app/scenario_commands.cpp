@@ -92,6 +92,13 @@ sim::trace::Provenance provenance_of(const scenario::ScenarioRun& run, const std
                                 BOOST_VERSION % 100);
   return p;
 }
+// The command line's interval, else the scenario's, else the model's default.
+double trace_interval(const RunOptions& options, const scenario::Scenario& scenario) {
+  if (options.trace_interval) return *options.trace_interval;
+  if (scenario.run.trace_interval) return *scenario.run.trace_interval;
+  return scenario::default_trace_interval(scenario.city.has_value());
+}
+
 }  // namespace
 
 int run_validate(const std::vector<std::string>& files) {
@@ -182,8 +189,8 @@ int run_scenario(const RunOptions& options) {
       const auto started = std::chrono::steady_clock::now();
       if (run.scenario.city) {
         // The community-service model of a city; scenarios of rooms alone run the room model.
-        const auto replications = services::run_city_replications(run.scenario, options.jobs, sinks,
-                                                                  &stop, options.trace_interval);
+        const auto replications = services::run_city_replications(
+            run.scenario, options.jobs, sinks, &stop, trace_interval(options, run.scenario));
         if (stop.load() != 0) break;
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -199,8 +206,8 @@ int run_scenario(const RunOptions& options) {
             "replication's residents and service network took at most {:.2f} s\n",
             requests, seconds, seconds > 0 ? requests / seconds : 0.0, options.jobs, build);
       } else {
-        const auto replications = models::run_room_replications(run.scenario, options.jobs, sinks,
-                                                                &stop, options.trace_interval);
+        const auto replications = models::run_room_replications(
+            run.scenario, options.jobs, sinks, &stop, trace_interval(options, run.scenario));
         if (stop.load() != 0) break;
         summaries.push_back(models::room_summary_table(run.scenario, replications));
       }

@@ -1,6 +1,7 @@
 // The scenario commands of the command line: validate, schema, run.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,10 +20,12 @@ struct RunOptions {
   long long seed = -1;   // -1: the scenario's
   int replications = 0;  // 0: the scenario's
   int jobs = 1;
-  std::string trace_level;       // summary|requests|events; empty: the scenario's run.trace.level
-  int compression = -1;          // 0..9; -1: the scenario's run.trace.compression
-  bool overwrite = false;        // replace existing trace files
-  double trace_interval = 15.0;  // minutes per time-series interval
+  std::string trace_level;  // summary|requests|events; empty: the scenario's run.trace.level
+  int compression = -1;     // 0..9; -1: the scenario's run.trace.compression
+  bool overwrite = false;   // replace existing trace files
+  // Minutes per time-series interval; unset: the scenario's run.trace.interval, else the model's
+  // default (scenario::default_trace_interval).
+  std::optional<double> trace_interval;
 };
 
 int run_validate(const std::vector<std::string>& files);

@@ -64,6 +64,8 @@ void CapacitySchedule::for_changes_near(Time t, Visit&& visit) const {
 int CapacitySchedule::capacity_at(Time t) const {
   CIRCLESIM_REQUIRE(!std::isnan(t) && t < kNever, "capacity schedule: time must be finite, got {}",
                     t);
+  // The city model asks at every arrival whether the room is open; most rooms never change.
+  if (is_constant()) return changes_.front().servers;
   int servers = changes_.front().servers;
   Time latest = -kNever;
   for_changes_near(t, [&](Time at, const CapacityChange& c) {

@@ -35,7 +35,7 @@ ServerPool::ServerPool(Simulation& sim, ServerPoolConfig config)
     : sim_(sim),
       config_(std::move(config)),
       handler_(sim.add_handler(*this)),
-      stats_(config_.wait_histogram_relative_error) {
+      stats_(config_.wait_histogram_relative_error, config_.keep_wait_histogram) {
   CIRCLESIM_REQUIRE(config_.priority_classes >= 1 && config_.priority_classes <= 65535,
                     "server pool '{}': priority_classes must be in [1, 65535], got {}",
                     config_.name, config_.priority_classes);
@@ -178,7 +178,7 @@ void ServerPool::start_service(std::uint32_t id) {
     const Time wait = now - c.arrival;
     ClassStatistics& cls = stats_.classes[c.priority_class];
     cls.wait.add(wait);
-    stats_.wait_histogram.add(wait);
+    if (config_.keep_wait_histogram) stats_.wait_histogram.add(wait);
     if (c.patience_timer.valid()) sim_.cancel(c.patience_timer);
   }
   c.state = State::kInService;

@@ -50,6 +50,10 @@ struct ServerPoolConfig {
   std::size_t waiting_room = kUnlimited;
   ClosingPolicy on_close = ClosingPolicy::kServeWaiting;
   double wait_histogram_relative_error = 0.005;  // bounded relative error of wait quantiles
+  // Off for models that keep their own wait quantiles: the histogram's buckets are then never
+  // touched (one cache miss less per start when thousands of pools share the cache) and it
+  // stays empty, so its quantiles are NaN.
+  bool keep_wait_histogram = true;
 
   static constexpr std::size_t kUnlimited = std::numeric_limits<std::size_t>::max();
 };
@@ -106,9 +110,11 @@ struct PoolStatistics {
   TimeAverage capacity{0.0, 0.0};
   Histogram wait_histogram;  // waits of customers who started service, all classes
 
-  // Waits are histogrammed from 1e-6 min (shorter counts as zero) to 10 years.
-  explicit PoolStatistics(double wait_relative_error)
-      : wait_histogram(wait_relative_error, 1e-6, 10 * 365 * kDay) {}
+  // Waits are histogrammed from 1e-6 min (shorter counts as zero) to 10 years; a pool that
+  // keeps no histogram gets a one-bucket placeholder that stays empty.
+  explicit PoolStatistics(double wait_relative_error, bool keep_wait_histogram = true)
+      : wait_histogram(keep_wait_histogram ? Histogram(wait_relative_error, 1e-6, 10 * 365 * kDay)
+                                           : Histogram(0.5, 1.0, 2.0)) {}
   // Counts and tallies of all classes together, with the pool-wide in_system average.
   [[nodiscard]] ClassStatistics total() const;
 };

@@ -99,6 +99,13 @@ class Builder : DocumentReader {
     }
     if (has("/run/trace/output")) run.output = at("/run/trace/output").get<std::string>();
     if (has("/run/trace/compression")) run.compression = at("/run/trace/compression").get<int>();
+    if (const auto interval = quantity("/run/trace/interval", QuantityKind::kDuration)) {
+      if (*interval < 1 || *interval > sim::kWeek) {
+        error("/run/trace/interval", "the time series' interval must be from 1 min to 7 d");
+      } else {
+        run.trace_interval = *interval;
+      }
+    }
   }
 
   void read_targets(Scenario& scenario) {

@@ -30,7 +30,15 @@ struct RunSettings {
   TraceLevel trace_level = TraceLevel::kSummary;
   std::string output = "out";
   int compression = 1;  // deflate level of the trace tables
+  // Minutes per interval of the time series; unset: the model's default (see
+  // default_trace_interval).
+  std::optional<double> trace_interval;
 };
+
+// The time series' interval when neither the scenario nor the command line sets one: 15 min for
+// the rooms of the room model; an hour for a city, whose thousands of rooms would otherwise
+// make the time series (not the simulation) the bulk of a year's run and trace.
+[[nodiscard]] inline double default_trace_interval(bool city) { return city ? 60.0 : 15.0; }
 
 enum class FacilityKind : std::uint8_t {
   kCommunityCentre,

@@ -20,10 +20,10 @@ CityMeasures run_city_replication(const scenario::Scenario& scenario, std::uint6
                                   const models::ReplicationOutput& output = {});
 
 // Replications 0..n-1 on `jobs` threads; the result does not depend on `jobs`.
-std::vector<CityMeasures> run_city_replications(const scenario::Scenario& scenario, int jobs,
-                                                const models::SinkFactory& sinks = {},
-                                                const std::atomic<int>* stop = nullptr,
-                                                double interval = 15.0);
+std::vector<CityMeasures> run_city_replications(
+    const scenario::Scenario& scenario, int jobs, const models::SinkFactory& sinks = {},
+    const std::atomic<int>* stop = nullptr,
+    double interval = scenario::default_trace_interval(true));
 
 // The printed KPI summary: by service, group, district, and coverage, with confidence
 // intervals across replications.

@@ -54,8 +54,9 @@ CityFlow::CityFlow(sim::Simulation& sim, const scenario::Scenario& scenario, con
         room.preemptive ? sim::Preemption::kPreemptiveResume : sim::Preemption::kNone;
     config.waiting_room = room.waiting_room;
     config.on_close = room.on_close;
-    // Thousands of rooms in a city: 2% quantiles keep each room's wait histogram at ~6 KiB.
-    config.wait_histogram_relative_error = 0.02;
+    // The flow keeps its own wait quantiles (by service, group, room...): thousands of rooms
+    // need no second histogram each.
+    config.keep_wait_histogram = false;
     pools_.push_back(std::make_unique<sim::ServerPool>(sim, config));
     pools_.back()->set_observer(this);
   }

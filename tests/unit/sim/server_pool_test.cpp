@@ -180,6 +180,24 @@ TEST(ServerPoolTest, SingleServerFifoHandWorkedTimelineAndStatistics) {
   EXPECT_DOUBLE_EQ(total.in_system.integral(12), 17.0);
 }
 
+// The same timeline without the wait histogram: the tallies still see every wait, the
+// histogram none, and its quantiles say so (NaN) rather than report zeros.
+TEST(ServerPoolTest, PoolWithoutWaitHistogramStillTalliesWaits) {
+  Simulation sim;
+  ServerPoolConfig config = config_with(CapacitySchedule::constant(1));
+  config.keep_wait_histogram = false;
+  ServerPool pool(sim, config);
+  const Script script(
+      sim, pool,
+      {customer('A', 0, 4), customer('B', 1, 2), customer('C', 2, 3), customer('D', 10, 1)});
+  sim.run_until(12);
+  const PoolStatistics& s = pool.statistics();
+  EXPECT_EQ(s.classes[0].wait.count(), 4U);
+  EXPECT_DOUBLE_EQ(s.classes[0].wait.mean(), 1.75);
+  EXPECT_EQ(s.wait_histogram.count(), 0U);
+  EXPECT_TRUE(std::isnan(s.wait_histogram.quantile(0.5)));
+}
+
 TEST(ServerPoolTest, FifoWithinAClassOnTwoServers) {
   // Ten customers every half minute, 3 minutes each, two servers: customer i starts at
   // 3 floor(i/2) + 0.5 (i mod 2).
