@@ -46,46 +46,47 @@ CapacitySchedule CapacitySchedule::cyclic(std::vector<CapacityChange> changes, T
   return CapacitySchedule(std::move(changes), period);
 }
 
-template <class Visit>
-void CapacitySchedule::for_changes_near(Time t, Visit&& visit) const {
-  if (!std::isfinite(period_)) {
-    for (const CapacityChange& c : changes_) visit(c.at, c);
-    return;
-  }
-  // The cycle of t by division may be off by one through rounding; looking one cycle either side
-  // and comparing absolute times makes the answer exact for the times we compute.
-  const double cycle = std::floor(t / period_);
-  for (const double k : {cycle - 1, cycle, cycle + 1}) {
-    if (k < 0) continue;
-    for (const CapacityChange& c : changes_) visit(k * period_ + c.at, c);
-  }
+double CapacitySchedule::cycle_of(Time t) const {
+  if (!std::isfinite(period_)) return 0.0;
+  // The cycle of t by division may be off by one through rounding: step it so that t lies in
+  // [k period, (k + 1) period) as the very expressions used below compute them, which makes the
+  // answers exact for the times we compute (a change time handed out is found again).
+  double k = std::max(std::floor(t / period_), 0.0);
+  if (k > 0 && k * period_ > t) k -= 1;
+  if ((k + 1) * period_ <= t) k += 1;
+  return k;
+}
+
+std::vector<CapacityChange>::const_iterator CapacitySchedule::first_change_after(Time t,
+                                                                                 double k) const {
+  const Time start = std::isfinite(period_) ? k * period_ : 0.0;
+  return std::upper_bound(changes_.begin() + 1, changes_.end(), t,
+                          [start](Time time, const CapacityChange& c) {
+                            return time < start + c.at;
+                          });
 }
 
 int CapacitySchedule::capacity_at(Time t) const {
   CIRCLESIM_REQUIRE(!std::isnan(t) && t < kNever, "capacity schedule: time must be finite, got {}",
                     t);
   // The city model asks at every arrival whether the room is open; most rooms never change.
-  if (is_constant()) return changes_.front().servers;
-  int servers = changes_.front().servers;
-  Time latest = -kNever;
-  for_changes_near(t, [&](Time at, const CapacityChange& c) {
-    if (at <= t && at >= latest) {
-      latest = at;
-      servers = c.servers;
-    }
-  });
-  return servers;
+  if (is_constant() || t < 0) return changes_.front().servers;
+  // The change point before the first one after t (the first of the cycle is at its start).
+  return std::prev(first_change_after(t, cycle_of(t)))->servers;
 }
 
 CapacityChange CapacitySchedule::next_change(Time t) const {
-  CapacityChange next{kNever, 0};
-  if (changes_.size() == 1) return next;
-  if (!(t < kNever)) return next;  // also NaN
-  t = std::max(t, 0.0);            // before time 0 the first change point already applies
-  for_changes_near(t, [&](Time at, const CapacityChange& c) {
-    if (at > t && at < next.at) next = CapacityChange{at, c.servers};
-  });
-  return next;
+  if (is_constant() || !(t < kNever)) return CapacityChange{kNever, 0};  // also NaN
+  t = std::max(t, 0.0);  // before time 0 the first change point already applies
+  const double k = cycle_of(t);
+  const auto after = first_change_after(t, k);
+  if (after != changes_.end()) {
+    return CapacityChange{(std::isfinite(period_) ? k * period_ : 0.0) + after->at,
+                          after->servers};
+  }
+  if (!std::isfinite(period_)) return CapacityChange{kNever, 0};
+  // The next cycle's first change point, at its start.
+  return CapacityChange{(k + 1) * period_ + changes_.front().at, changes_.front().servers};
 }
 
 int CapacitySchedule::max_capacity() const {

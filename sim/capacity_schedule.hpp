@@ -36,9 +36,12 @@ class CapacitySchedule {
 
  private:
   CapacitySchedule(std::vector<CapacityChange> changes, Time period);
-  // Calls visit(absolute time, change) for the change points of cycles around t, in time order.
-  template <class Visit>
-  void for_changes_near(Time t, Visit&& visit) const;
+  // The cycle k holding t >= 0, k period <= t < (k + 1) period (0 for a one-off schedule).
+  [[nodiscard]] double cycle_of(Time t) const;
+  // The first change point of cycle k strictly after t, other than the cycle's first, found by
+  // binary search: a weekly schedule has dozens, and the city asks at every arrival.
+  [[nodiscard]] std::vector<CapacityChange>::const_iterator first_change_after(Time t,
+                                                                               double k) const;
 
   std::vector<CapacityChange> changes_;
   Time period_;  // kNever for a one-off schedule

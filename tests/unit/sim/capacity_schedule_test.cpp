@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sim/error.hpp"
+#include "sim/random_stream.hpp"
 #include "sim/time.hpp"
 
 #if defined(__unix__)
@@ -227,6 +228,63 @@ TEST(CapacityScheduleTest, ChangePointsReturnedByNextChangeApplyAtThatInstant) {
     t = next;
     const int expected = (i % 3 == 0) ? 2 : 0;  // opens, closes, midnight (still closed)
     ASSERT_EQ(s.capacity_at(t), expected) << "change " << i << " at t = " << t;
+  }
+}
+
+// The binary search against the definition, by brute force: the latest change point at or
+// before t, and the earliest strictly after, over the cycles either side of t. Weekly schedules
+// with change points at odd seconds (not binary fractions), asked at random times, at the change
+// points themselves and one ulp either side, over ten years.
+TEST(CapacityScheduleTest, AgreesWithABruteForceSearchOverNeighbouringCycles) {
+  RandomEngine rng = make_engine(17);
+  for (int trial = 0; trial < 20; ++trial) {
+    std::vector<CapacityChange> changes{{0.0, static_cast<int>(rng() % 3)}};
+    Time at = 0;
+    const int count = 1 + static_cast<int>(rng() % 30);
+    for (int i = 0; i < count; ++i) {
+      at += static_cast<double>(1 + rng() % 36000) / 60.0;  // 1 s to 10 h, in seconds
+      if (at >= kWeek) break;
+      changes.push_back({at, static_cast<int>(rng() % 4)});
+    }
+    const CapacitySchedule s = CapacitySchedule::cyclic(changes, kWeek);
+    const auto brute_capacity = [&](Time t) {
+      int servers = changes.front().servers;
+      Time latest = -kInf;
+      const double cycle = std::floor(t / kWeek);
+      for (const double k : {cycle - 1, cycle, cycle + 1}) {
+        for (const CapacityChange& c : changes) {
+          const Time time = k * kWeek + c.at;
+          if (k >= 0 && time <= t && time >= latest) {
+            latest = time;
+            servers = c.servers;
+          }
+        }
+      }
+      return servers;
+    };
+    const auto brute_next = [&](Time t) {
+      Time next = kNever;
+      const double cycle = std::floor(t / kWeek);
+      for (const double k : {cycle - 1, cycle, cycle + 1}) {
+        for (const CapacityChange& c : changes) {
+          const Time time = k * kWeek + c.at;
+          if (k >= 0 && time > t && time < next) next = time;
+        }
+      }
+      return changes.size() == 1 ? kNever : next;
+    };
+    std::vector<Time> times;
+    for (int i = 0; i < 200; ++i) times.push_back(static_cast<double>(rng() % 5256000) * 1.000001);
+    for (int week = 0; week < 520; week += 37) {
+      for (const CapacityChange& c : changes) {
+        const Time t = week * kWeek + c.at;
+        times.insert(times.end(), {t, std::nextafter(t, 0.0), std::nextafter(t, kInf)});
+      }
+    }
+    for (const Time t : times) {
+      ASSERT_EQ(s.capacity_at(t), brute_capacity(t)) << "trial " << trial << ", t = " << t;
+      ASSERT_EQ(s.next_change_after(t), brute_next(t)) << "trial " << trial << ", t = " << t;
+    }
   }
 }
 
