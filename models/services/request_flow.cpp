@@ -268,14 +268,17 @@ void CityFlow::handle_event(sim::Simulation& /*sim*/, std::uint16_t kind, std::u
   Request& r = requests_[slot];
   r.reached = sim_.now();
   // Only the first place: a matter passed on by staff waits for opening (it has no patience).
+  // Closed means no staff on duty now: the pool's own capacity, which this event is about to
+  // touch anyway (the room's schedule would be a cache miss or two more per request).
+  sim::ServerPool& pool = *pools_[r.room];
   if (kind == kReachRoom &&
       scenario_.services[r.service].when_closed != scenario::WhenClosed::kWait &&
-      scenario_.rooms[r.room].capacity.capacity_at(r.reached) == 0) {
+      pool.capacity() == 0) {
     closed_on_arrival(slot);
     return;
   }
   const int cls = kind == kReachRoom ? priority_class(r.service, r.requester.groups) : 0;
-  pools_[r.room]->arrive(cls, r.duration, r.patience, slot);
+  pool.arrive(cls, r.duration, r.patience, slot);
 }
 
 void CityFlow::closed_on_arrival(std::uint32_t slot) {
