@@ -33,9 +33,14 @@ ClassStatistics PoolStatistics::total() const {
 
 ServerPool::ServerPool(Simulation& sim, ServerPoolConfig config)
     : sim_(sim),
-      config_(std::move(config)),
+      waiting_room_(config.waiting_room),
+      priority_classes_(config.priority_classes),
       handler_(sim.add_handler(*this)),
-      stats_(config_.wait_histogram_relative_error, config_.keep_wait_histogram) {
+      preemptive_(config.preemption == Preemption::kPreemptiveResume),
+      keep_wait_histogram_(config.keep_wait_histogram),
+      customer_statistics_(config.customer_statistics),
+      stats_(config.wait_histogram_relative_error, config.keep_wait_histogram),
+      config_(std::move(config)) {
   CIRCLESIM_REQUIRE(config_.priority_classes >= 1 && config_.priority_classes <= 65535,
                     "server pool '{}': priority_classes must be in [1, 65535], got {}",
                     config_.name, config_.priority_classes);
@@ -101,22 +106,24 @@ void ServerPool::update_time_averages() {
 ArrivalResult ServerPool::arrive(int priority_class, Time service_time, Time patience,
                                  std::uint64_t tag) {
   // One predicted branch on the hot path; the cold function says which check failed.
-  const bool valid = priority_class >= 0 && priority_class < config_.priority_classes &&
+  const bool valid = priority_class >= 0 && priority_class < priority_classes_ &&
                      service_time >= 0 && service_time < kNever && patience > 0;  // no NaN
   if (!valid) [[unlikely]] {
     reject_arrival(priority_class, service_time, patience);
   }
   const Time now = sim_.now();
-  ClassStatistics& cls = stats_.classes[static_cast<std::size_t>(priority_class)];
-  ++cls.arrivals;
+  // Not touched at all without customer statistics (a pointer to nowhere is never followed).
+  ClassStatistics* cls =
+      customer_statistics_ ? &stats_.classes[static_cast<std::size_t>(priority_class)] : nullptr;
+  if (cls != nullptr) ++cls->arrivals;
 
   const bool server_free = can_start_arrival();
   // Only a server on duty can be taken over: after a capacity drop the extra busy servers are
   // finishing their last customers, and a closed pool serves nobody new.
-  const bool preempts = !server_free && config_.preemption == Preemption::kPreemptiveResume &&
-                        capacity_ > 0 && busy_ <= capacity_ && try_preempt_for(priority_class);
-  if (!server_free && !preempts && waiting_ >= config_.waiting_room) {
-    ++cls.balked;
+  const bool preempts = !server_free && preemptive_ && capacity_ > 0 && busy_ <= capacity_ &&
+                        try_preempt_for(priority_class);
+  if (!server_free && !preempts && waiting_ >= waiting_room_) {
+    if (cls != nullptr) ++cls->balked;
     if (observer_ != nullptr) {
       observer_->on_departure({tag, priority_class, PoolOutcome::kBalked, now, kNever, now});
     }
@@ -134,8 +141,10 @@ ArrivalResult ServerPool::arrive(int priority_class, Time service_time, Time pat
   c.tag = tag;
   c.overtime = false;
   c.priority_class = static_cast<std::uint16_t>(priority_class);
-  stats_.in_system.add(now, 1.0);
-  if (per_class_in_system()) cls.in_system.add(now, 1.0);
+  if (cls != nullptr) {
+    stats_.in_system.add(now, 1.0);
+    if (per_class_in_system()) cls->in_system.add(now, 1.0);
+  }
 
   if (server_free || preempts) {
     start_service(id);
@@ -147,7 +156,7 @@ ArrivalResult ServerPool::arrive(int priority_class, Time service_time, Time pat
     }
     return ArrivalResult::kStarted;
   }
-  ++cls.delayed;
+  if (cls != nullptr) ++cls->delayed;
   c.state = State::kWaiting;
   push_back(id);
   ++waiting_;
@@ -176,14 +185,13 @@ void ServerPool::start_service(std::uint32_t id) {
   if (c.first_start == kNever) {
     c.first_start = now;
     const Time wait = now - c.arrival;
-    ClassStatistics& cls = stats_.classes[c.priority_class];
-    cls.wait.add(wait);
-    if (config_.keep_wait_histogram) stats_.wait_histogram.add(wait);
+    if (customer_statistics_) stats_.classes[c.priority_class].wait.add(wait);
+    if (keep_wait_histogram_) stats_.wait_histogram.add(wait);
     if (c.patience_timer.valid()) sim_.cancel(c.patience_timer);
   }
   c.state = State::kInService;
   c.spell_start = now;
-  if (config_.preemption == Preemption::kPreemptiveResume) {
+  if (preemptive_) {
     // Only a preemptive pool ever cancels a completion; others post the cheaper kind of event.
     // The completion time is kept exactly as scheduled, so that "finishing now" and "work left"
     // are decided on the very number the calendar holds, not on a recomputed difference.
@@ -226,7 +234,7 @@ bool ServerPool::try_preempt_for(int priority_class) {
   v.state = State::kWaiting;
   push_front(victim);
   ++waiting_;
-  ++stats_.classes[v.priority_class].preempted;
+  if (customer_statistics_) ++stats_.classes[v.priority_class].preempted;
   return true;
 }
 
@@ -249,10 +257,12 @@ void ServerPool::handle_event(Simulation& /*sim*/, std::uint16_t kind, std::uint
 void ServerPool::complete(std::uint32_t id) {
   Customer& c = customers_[id];
   assert(c.state == State::kInService);
-  ClassStatistics& cls = stats_.classes[c.priority_class];
-  ++cls.served;
-  cls.sojourn.add(sim_.now() - c.arrival);
-  if (config_.preemption == Preemption::kPreemptiveResume) {
+  if (customer_statistics_) {
+    ClassStatistics& cls = stats_.classes[c.priority_class];
+    ++cls.served;
+    cls.sojourn.add(sim_.now() - c.arrival);
+  }
+  if (preemptive_) {
     const std::uint32_t last = in_service_.back();
     in_service_[c.service_slot] = last;
     customers_[last].service_slot = c.service_slot;
@@ -269,9 +279,11 @@ void ServerPool::complete(std::uint32_t id) {
 void ServerPool::renege(std::uint32_t id) {
   Customer& c = customers_[id];
   assert(c.state == State::kWaiting);
-  ClassStatistics& cls = stats_.classes[c.priority_class];
-  ++cls.reneged;
-  cls.abandoned_delay.add(sim_.now() - c.arrival);
+  if (customer_statistics_) {
+    ClassStatistics& cls = stats_.classes[c.priority_class];
+    ++cls.reneged;
+    cls.abandoned_delay.add(sim_.now() - c.arrival);
+  }
   clear_overtime(id);
   unlink(id);
   --waiting_;
@@ -282,8 +294,10 @@ void ServerPool::renege(std::uint32_t id) {
 [[gnu::always_inline]] inline void ServerPool::leave(std::uint32_t id, PoolOutcome outcome) {
   const Time now = sim_.now();
   const Customer& c = customers_[id];
-  stats_.in_system.add(now, -1.0);
-  if (per_class_in_system()) stats_.classes[c.priority_class].in_system.add(now, -1.0);
+  if (customer_statistics_) {
+    stats_.in_system.add(now, -1.0);
+    if (per_class_in_system()) stats_.classes[c.priority_class].in_system.add(now, -1.0);
+  }
   if (observer_ != nullptr) {
     observer_->on_departure({c.tag, c.priority_class, outcome, c.arrival, c.first_start, now});
   }
@@ -343,10 +357,12 @@ void ServerPool::change_capacity(int servers) {
           const std::uint32_t id = queue.head;
           Customer& c = customers_[id];
           if (c.patience_timer.valid()) sim_.cancel(c.patience_timer);
-          ClassStatistics& cls = stats_.classes[c.priority_class];
-          ++cls.sent_away;
-          // A preempted customer's time in queue was recorded when it first started.
-          if (c.first_start == kNever) cls.abandoned_delay.add(now - c.arrival);
+          if (customer_statistics_) {
+            ClassStatistics& cls = stats_.classes[c.priority_class];
+            ++cls.sent_away;
+            // A preempted customer's time in queue was recorded when it first started.
+            if (c.first_start == kNever) cls.abandoned_delay.add(now - c.arrival);
+          }
           clear_overtime(id);
           unlink(id);
           --waiting_;

@@ -54,6 +54,11 @@ struct ServerPoolConfig {
   // touched (one cache miss less per start when thousands of pools share the cache) and it
   // stays empty, so its quantiles are NaN.
   bool keep_wait_histogram = true;
+  // Per-class counts and tallies and the number-in-system averages. Off for models that follow
+  // every customer through the observer and count them themselves: the pool then keeps only
+  // the time averages of queue length, busy servers and capacity, and touches two cache lines
+  // fewer per event (thousands of pools in a city do not stay in the cache).
+  bool customer_statistics = true;
 
   static constexpr std::size_t kUnlimited = std::numeric_limits<std::size_t>::max();
 };
@@ -100,14 +105,17 @@ struct ClassStatistics {
   void merge_counts(const ClassStatistics& other);
 };
 
+// With config.customer_statistics off, `classes` and `in_system` stay as they were at the last
+// reset (zero counts); the other averages and the window are kept as always.
 struct PoolStatistics {
+  // The averages stepped at nearly every event first (see TimeAverage's layout).
+  TimeAverage in_queue{0.0, 0.0};
+  TimeAverage busy{0.0, 0.0};
+  TimeAverage in_system{0.0, 0.0};
+  TimeAverage capacity{0.0, 0.0};
   Time since = 0;                        // start of the observation window (after warm-up)
   std::uint64_t in_system_at_start = 0;  // for flow conservation over the window
   std::vector<ClassStatistics> classes;
-  TimeAverage in_system{0.0, 0.0};
-  TimeAverage in_queue{0.0, 0.0};
-  TimeAverage busy{0.0, 0.0};
-  TimeAverage capacity{0.0, 0.0};
   Histogram wait_histogram;  // waits of customers who started service, all classes
 
   // Waits are histogrammed from 1e-6 min (shorter counts as zero) to 10 years; a pool that
@@ -188,7 +196,7 @@ class ServerPool final : public EventHandler {
 
   bool can_start_arrival() const { return busy_ < capacity_; }
   // With one class the pool-wide average is the class's: no need to keep it twice.
-  bool per_class_in_system() const { return queues_.size() > 1; }
+  bool per_class_in_system() const { return customer_statistics_ && queues_.size() > 1; }
   void start_service(std::uint32_t id);
   int start_waiting_customers();  // returns how many started
   void complete(std::uint32_t id);
@@ -200,23 +208,31 @@ class ServerPool final : public EventHandler {
   void count_waiting(Time now, int delta);
   void count_busy(Time now, int delta);
 
+  // What every event reads or writes comes first, so that an event of a cold pool (one of
+  // thousands in a city) touches as few cache lines as possible; the configuration's hot
+  // settings are copied here, and the configuration itself comes last.
   Simulation& sim_;
-  ServerPoolConfig config_;
-  HandlerId handler_;
-  int capacity_ = 0;
+  std::vector<Customer> customers_;
+  std::vector<Queue> queues_;
+  PoolObserver* observer_ = nullptr;
   std::uint64_t changes_ = 0;
-  int busy_ = 0;
   std::size_t waiting_ = 0;
+  std::size_t waiting_room_;
+  int capacity_ = 0;
+  int busy_ = 0;
+  int priority_classes_;
+  std::uint32_t free_list_ = kNil;
+  HandlerId handler_;
+  bool preemptive_;
+  bool keep_wait_histogram_;
+  bool customer_statistics_;
   // Servers kept on after closing to serve those who were waiting then (kServeWaiting), and how
   // many of those customers are still waiting (each is flagged `overtime`).
   int overtime_servers_ = 0;
   std::size_t overtime_customers_ = 0;
-  std::vector<Customer> customers_;
-  std::uint32_t free_list_ = kNil;
-  std::vector<Queue> queues_;
-  std::vector<std::uint32_t> in_service_;  // only maintained for preemptive pools
   PoolStatistics stats_;
-  PoolObserver* observer_ = nullptr;
+  std::vector<std::uint32_t> in_service_;  // only maintained for preemptive pools
+  ServerPoolConfig config_;
 };
 
 }  // namespace circlesim::sim

@@ -6,12 +6,12 @@
 namespace circlesim::sim {
 
 TimeAverage::TimeAverage(Time start_time, double initial_value)
-    : start_(start_time),
-      value_(initial_value),
+    : value_(initial_value),
       offset_(-initial_value * start_time),
       max_(initial_value),
       min_(initial_value),
-      last_time_(start_time) {
+      last_time_(start_time),
+      start_(start_time) {
   CIRCLESIM_REQUIRE(std::isfinite(start_time), "time average: start_time must be finite, got {}",
                     start_time);
   CIRCLESIM_REQUIRE(std::isfinite(initial_value),

@@ -57,6 +57,7 @@ CityFlow::CityFlow(sim::Simulation& sim, const scenario::Scenario& scenario, con
     // The flow keeps its own wait quantiles (by service, group, room...): thousands of rooms
     // need no second histogram each.
     config.keep_wait_histogram = false;
+    config.customer_statistics = false;  // and counts every request itself (on_departure)
     pools_.push_back(std::make_unique<sim::ServerPool>(sim, config));
     pools_.back()->set_observer(this);
   }

@@ -15,7 +15,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/capacity_schedule.hpp"
@@ -196,6 +198,47 @@ TEST(ServerPoolTest, PoolWithoutWaitHistogramStillTalliesWaits) {
   EXPECT_DOUBLE_EQ(s.classes[0].wait.mean(), 1.75);
   EXPECT_EQ(s.wait_histogram.count(), 0U);
   EXPECT_TRUE(std::isnan(s.wait_histogram.quantile(0.5)));
+}
+
+// Without customer statistics the same timeline leaves the counts, tallies and number in
+// system untouched, while queue, busy and capacity averages and the departures are the same.
+TEST(ServerPoolTest, PoolWithoutCustomerStatisticsKeepsTheTimeAverages) {
+  const auto run = [](bool customer_statistics, DepartureLog& log) {
+    auto sim = std::make_unique<Simulation>();
+    ServerPoolConfig config = config_with(CapacitySchedule::constant(1), 2);
+    config.customer_statistics = customer_statistics;
+    auto pool = std::make_unique<ServerPool>(*sim, config);
+    pool->set_observer(&log);
+    const Script script(*sim, *pool,
+                        {customer('A', 0, 4), customer('B', 1, 2, 1), customer('C', 2, 3, 0, 1.5),
+                         customer('D', 10, 1)});
+    sim->run_until(12);
+    pool->update_time_averages();
+    return std::pair{std::move(sim), std::move(pool)};
+  };
+  DepartureLog with_log;
+  DepartureLog without_log;
+  const auto with = run(true, with_log);
+  const auto without = run(false, without_log);
+  const PoolStatistics& s = with.second->statistics();
+  const PoolStatistics& t = without.second->statistics();
+  EXPECT_EQ(s.total().arrivals, 4U);
+  EXPECT_EQ(s.total().reneged, 1U);
+  EXPECT_EQ(t.total().arrivals, 0U);
+  EXPECT_EQ(t.total().served, 0U);
+  EXPECT_EQ(t.total().reneged, 0U);
+  EXPECT_EQ(t.total().wait.count(), 0U);
+  EXPECT_EQ(t.in_system.integral(12), 0.0);
+  EXPECT_GT(s.in_system.integral(12), 0.0);
+  EXPECT_EQ(t.in_queue.integral(12), s.in_queue.integral(12));
+  EXPECT_EQ(t.busy.integral(12), s.busy.integral(12));
+  EXPECT_EQ(t.capacity.integral(12), s.capacity.integral(12));
+  ASSERT_EQ(without_log.all.size(), with_log.all.size());
+  for (std::size_t i = 0; i < with_log.all.size(); ++i) {
+    EXPECT_EQ(without_log.all[i].tag, with_log.all[i].tag);
+    EXPECT_EQ(without_log.all[i].outcome, with_log.all[i].outcome);
+    EXPECT_EQ(without_log.all[i].departure, with_log.all[i].departure);
+  }
 }
 
 TEST(ServerPoolTest, FifoWithinAClassOnTwoServers) {
