@@ -60,10 +60,9 @@ double CapacitySchedule::cycle_of(Time t) const {
 std::vector<CapacityChange>::const_iterator CapacitySchedule::first_change_after(Time t,
                                                                                  double k) const {
   const Time start = std::isfinite(period_) ? k * period_ : 0.0;
-  return std::upper_bound(changes_.begin() + 1, changes_.end(), t,
-                          [start](Time time, const CapacityChange& c) {
-                            return time < start + c.at;
-                          });
+  return std::upper_bound(
+      changes_.begin() + 1, changes_.end(), t,
+      [start](Time time, const CapacityChange& c) { return time < start + c.at; });
 }
 
 int CapacitySchedule::capacity_at(Time t) const {
@@ -81,8 +80,7 @@ CapacityChange CapacitySchedule::next_change(Time t) const {
   const double k = cycle_of(t);
   const auto after = first_change_after(t, k);
   if (after != changes_.end()) {
-    return CapacityChange{(std::isfinite(period_) ? k * period_ : 0.0) + after->at,
-                          after->servers};
+    return CapacityChange{(std::isfinite(period_) ? k * period_ : 0.0) + after->at, after->servers};
   }
   if (!std::isfinite(period_)) return CapacityChange{kNever, 0};
   // The next cycle's first change point, at its start.

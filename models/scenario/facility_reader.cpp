@@ -368,6 +368,8 @@ class FacilityReader : DocumentReader {
       }
       if (part == nullptr) continue;  // the schema check reports it
       const std::string prefix = rule.value("id_prefix", kind_name);
+      // Read once, and reported once, for every facility the rule makes.
+      const std::optional<WeekHours> hours = read_opening_hours(rule, base);
       std::vector<city::Index> areas;
       if (rule.contains("count")) {
         if (std::string(part->area_key) != "community") {
@@ -405,9 +407,8 @@ class FacilityReader : DocumentReader {
         const std::size_t index = scenario.facilities.size();
         for (std::size_t r = 0; r < rule.at("rooms").size(); ++r) {
           facility.rooms.push_back(scenario.rooms.size());
-          // The schema gives rules no opening hours: generated facilities are always open.
           scenario.rooms.push_back(read_room(rule["rooms"][r], fmt::format("{}/rooms/{}", base, r),
-                                             index, facility.id, std::nullopt,
+                                             index, facility.id, hours,
                                              scenario.run.start_weekday));
         }
         scenario.facilities.push_back(std::move(facility));

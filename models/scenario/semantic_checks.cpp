@@ -1163,6 +1163,11 @@ class SemanticChecker {
         }
       }
     }
+    // A rule's opening hours are those of every facility it makes: checked once, in the rule.
+    const json* rules = array_member(facilities, "generate");
+    for (std::size_t i = 0; rules != nullptr && i < rules->size(); ++i) {
+      check_opening_hours(child_pointer("/facilities/generate", i) + "/opening_hours");
+    }
   }
 
   void check_people(const std::string& pointer, std::string_view what) {

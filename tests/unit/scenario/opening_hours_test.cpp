@@ -215,6 +215,113 @@ services:
   EXPECT_EQ(health.capacity_at(kWeek + 1), 0);  // Sunday's late shift ends at midnight
 }
 
+// A rule of facilities.generate with opening hours: every centre it lays out gets them, its
+// rooms' shifts within them; a rule without them leaves its facilities always open.
+TEST_F(OpeningHoursTest, GeneratedFacilitiesTakeTheRulesOpeningHours) {
+  Diagnostics diagnostics;
+  const auto s = load(R"(run: {name: generated, horizon: 14d}
+city:
+  synthetic: {districts: 1, streets_per_district: 1, communities_per_street: 3}
+facilities:
+  generate:
+    - kind: community_centre
+      opening_hours: {weekday: ["08:30-12:00", "14:30-17:30"], saturday: ["09:00-12:00"]}
+      rooms:
+        - {type: health, staff: 2}
+        - type: convenience_services
+          staffing:
+            - {days: [weekday], from: "08:30", to: "12:00", staff: 3}
+            - {days: [weekday, saturday], from: "12:00", to: "17:30", staff: 1}
+    - kind: street_office
+      rooms: [{type: governance, staff: 1}]
+services:
+  - id: consultation
+    channel: centre_room
+    room: health
+    demand: [{rate: 500/year per 1000}]
+    duration: {dist: exponential, mean: 12min}
+)",
+                      diagnostics);
+  ASSERT_TRUE(s) << diagnostics.to_string();
+  ASSERT_EQ(s->facilities.size(), 4U);  // a centre in each of the 3 communities, 1 office
+  ASSERT_EQ(s->rooms.size(), 7U);
+  const double monday = 0;
+  const double saturday = 5 * kDay;
+  const double sunday = 6 * kDay;
+  int health_rooms = 0;
+  int desks = 0;
+  for (const Room& room : s->rooms) {
+    const Facility& facility = s->facilities[room.facility];
+    const sim::CapacitySchedule& c = room.capacity;
+    if (facility.kind == FacilityKind::kStreetOffice) {
+      EXPECT_TRUE(c.is_constant()) << facility.id;  // the office's rule has no opening hours
+      EXPECT_EQ(c.capacity_at(sunday + 3 * kHour), 1) << facility.id;
+      continue;
+    }
+    ASSERT_EQ(facility.kind, FacilityKind::kCommunityCentre);
+    EXPECT_EQ(c.period(), kWeek) << facility.id << "/" << room.type;
+    ++(room.type == "health" ? health_rooms : desks);
+    for (const double week : {0.0, kWeek}) {
+      if (room.type == "health") {
+        EXPECT_EQ(room.staff, 2);
+        EXPECT_EQ(c.capacity_at(week + monday + 8 * kHour + 29), 0) << facility.id;
+        EXPECT_EQ(c.capacity_at(week + monday + 8 * kHour + 30), 2) << facility.id;
+        EXPECT_EQ(c.capacity_at(week + monday + 12 * kHour + 30), 0) << facility.id;  // lunch
+        EXPECT_EQ(c.capacity_at(week + 3 * kDay + 15 * kHour), 2) << facility.id;     // Thursday
+        EXPECT_EQ(c.capacity_at(week + monday + 17 * kHour + 30), 0) << facility.id;
+        EXPECT_EQ(c.capacity_at(week + saturday + 8 * kHour + 45), 0) << facility.id;
+        EXPECT_EQ(c.capacity_at(week + saturday + 10 * kHour), 2) << facility.id;
+        EXPECT_EQ(c.capacity_at(week + saturday + 15 * kHour), 0) << facility.id;
+        EXPECT_EQ(c.capacity_at(week + sunday + 10 * kHour), 0) << facility.id;
+      } else {
+        EXPECT_EQ(room.staff, 3);  // the most any shift has on duty
+        EXPECT_EQ(c.capacity_at(week + monday + 9 * kHour), 3) << facility.id;
+        EXPECT_EQ(c.capacity_at(week + monday + 12 * kHour + 30), 0) << facility.id;  // lunch
+        EXPECT_EQ(c.capacity_at(week + monday + 15 * kHour), 1) << facility.id;
+        // Saturday's shift starts at 12:00, when the centre closes: nobody on duty.
+        EXPECT_EQ(c.capacity_at(week + saturday + 10 * kHour), 0) << facility.id;
+        EXPECT_EQ(c.capacity_at(week + saturday + 13 * kHour), 0) << facility.id;
+      }
+    }
+  }
+  EXPECT_EQ(health_rooms, 3);
+  EXPECT_EQ(desks, 3);
+}
+
+// Problems in a rule's opening hours are reported once, at the rule (not once per facility it
+// lays out), at the same places and in the same words as a listed facility's.
+TEST_F(OpeningHoursTest, AnInvalidIntervalInAGenerateRuleIsReportedAtItsLineAndColumn) {
+  Diagnostics diagnostics;
+  const auto s = load(R"(run: {name: generated, horizon: 1d}
+city:
+  synthetic: {districts: 1, streets_per_district: 1, communities_per_street: 2}
+facilities:
+  generate:
+    - kind: community_centre
+      opening_hours:
+        weekday: ["08:30-12:00", "17:30-14:30"]
+        saturday: ["09:00-25:00"]
+        holiday: ["09:00-12:00"]
+      rooms: [{type: health, staff: 2}]
+services:
+  - id: consultation
+    channel: centre_room
+    room: health
+    demand: [{rate: 500/year per 1000}]
+    duration: {dist: exponential, mean: 12min}
+)",
+                      diagnostics);
+  EXPECT_FALSE(s);
+  const std::string text = diagnostics.to_string();
+  EXPECT_THAT(text, HasSubstr(file() + ":8:34: facilities.generate.0.opening_hours.weekday.1: the "
+                                       "interval 17:30-14:30 ends before it starts"));
+  EXPECT_THAT(text, HasSubstr(file() + ":9:20: facilities.generate.0.opening_hours.saturday.0"));
+  EXPECT_THAT(text,
+              HasSubstr(file() + ":10:18: facilities.generate.0.opening_hours.holiday: day type "
+                                 "'holiday' needs the calendar"));
+  EXPECT_EQ(diagnostics.size(), 3U) << text;
+}
+
 // A city of one community, for the services' when_closed.
 constexpr const char* kTinyCity = R"(run: {name: tiny, horizon: 2d}
 city:

@@ -606,6 +606,34 @@ facilities:
   EXPECT_EQ(diagnostics.size(), 2U) << diagnostics.to_string();
 }
 
+TEST(SemanticChecks, OpeningHoursOfAGenerateRuleAreCheckedInTheRule) {
+  const Diagnostics diagnostics = semantic(R"(run: {name: x, horizon: 1d}
+city:
+  synthetic: {districts: 1, streets_per_district: 1, communities_per_street: 2}
+facilities:
+  generate:
+    - kind: community_centre
+      opening_hours:
+        weekday: ["14:00-17:00", "08:00-12:00", "16:00-18:00"]
+        saturday: ["12:00-09:00"]
+        funday: ["09:00-10:00"]
+      rooms: [{type: health, staff: 1}]
+    - kind: street_office
+      opening_hours: {weekday: ["08:30-12:00", "14:30-17:30"], sunday: []}
+      rooms: [{type: governance, staff: 1}]
+)");
+  EXPECT_REPORTS(diagnostics, 8, "facilities.generate.0.opening_hours.weekday.1",
+                 "the interval 08:00-12:00 comes before 14:00-17:00 (at line 8) but is listed "
+                 "after it");
+  EXPECT_REPORTS(diagnostics, 8, "facilities.generate.0.opening_hours.weekday.2",
+                 "the interval 16:00-18:00 overlaps 14:00-17:00 (at line 8)");
+  EXPECT_REPORTS(diagnostics, 9, "facilities.generate.0.opening_hours.saturday.0",
+                 "the interval 12:00-09:00 ends before it starts");
+  EXPECT_REPORTS(diagnostics, 10, "facilities.generate.0.opening_hours.funday",
+                 "unknown day type 'funday'; did you mean 'sunday'?");
+  EXPECT_EQ(diagnostics.size(), 4U) << diagnostics.to_string();
+}
+
 TEST(SemanticChecks, ShiftsOverlapOnlyOnACommonDayType) {
   const Diagnostics diagnostics = semantic(R"(run: {name: x, horizon: 1d}
 facilities:
