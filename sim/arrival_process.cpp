@@ -101,13 +101,16 @@ Time ProfileArrivals::next_after(Time t, RandomEngine& rng) const {
   // Memorylessness: an exponential gap that overruns its piece is redrawn from the piece's end
   // at the next piece's rate, which is exact for a piecewise-constant rate.
   for (;;) {
-    const double rate = profile_.rate_at(t);
-    const Time end = profile_.piece_end(t);
-    if (rate > 0) {
-      const Time candidate = t + unit_exponential_(rng) / rate;
-      if (candidate < end) return candidate;
+    if (!(t >= piece_start_ && t < piece_end_)) {
+      piece_start_ = t;
+      piece_end_ = profile_.piece_end(t);
+      piece_rate_ = profile_.rate_at(t);
     }
-    t = end;
+    if (piece_rate_ > 0) {
+      const Time candidate = t + unit_exponential_(rng) / piece_rate_;
+      if (candidate < piece_end_) return candidate;
+    }
+    t = piece_end_;
   }
 }
 

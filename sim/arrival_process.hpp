@@ -78,6 +78,13 @@ class ProfileArrivals {
  private:
   RateProfile profile_;
   mutable boost::random::exponential_distribution<double> unit_exponential_{1.0};
+  // The constant piece of the last call, [piece_start_, piece_end_) at piece_rate_: arrivals
+  // mostly fall in the piece of the one before, where the rate and the end are already known
+  // (the same numbers rate_at and piece_end would compute: the rate is constant on the piece).
+  // One process per stream, never shared between threads.
+  mutable Time piece_start_ = 0;
+  mutable Time piece_end_ = 0;
+  mutable double piece_rate_ = 0;
 };
 
 // Non-homogeneous Poisson process for any rate function bounded by `max_rate` (Lewis-Shedler
