@@ -16,7 +16,8 @@ namespace circlesim::sim::trace {
 
 // HDF5's shuffle filter: byte j of element i goes to position j * count + i.
 std::vector<std::byte> shuffle_bytes(const std::vector<std::byte>& data, std::size_t element_size);
-// zlib stream at `level` (what HDF5's deflate filter stores).
+// zlib stream at `level` (what HDF5's deflate filter stores), made by libdeflate: its streams
+// differ from zlib's byte for byte but inflate to the same data with zlib, as HDF5 reads them.
 std::vector<std::byte> deflate_bytes(const std::vector<std::byte>& data, int level);
 
 class ChunkCompressor {
