@@ -90,8 +90,7 @@ class GrowingArray {
         make_space(H5Screate_simple(columns == 1 ? 1 : 2, initial.data(), maximum.data()), name);
     const Hid create = make_plist(H5Pcreate(H5P_DATASET_CREATE), "dataset " + name);
     // Chunks of whole rows, about kArrayChunkBytes each.
-    const std::array<hsize_t, 2> chunk{
-        std::max<hsize_t>(1, kArrayChunkBytes / (sizeof(double) * columns)), columns};
+    const std::array<hsize_t, 2> chunk{chunk_rows_for(columns), columns};
     check(H5Pset_chunk(create.get(), columns == 1 ? 1 : 2, chunk.data()), "chunking " + name);
     if (compression > 0) {
       check(H5Pset_shuffle(create.get()), "shuffle filter on " + name);
@@ -118,6 +117,27 @@ class GrowingArray {
     check(H5Dwrite(dataset_.get(), H5T_NATIVE_DOUBLE, memory_space.get(), file_space.get(),
                    H5P_DEFAULT, values),
           "writing rows of " + name_);
+    rows_ += rows;
+  }
+
+  // Rows of a chunk (the dataset's chunk shape is rows x all columns).
+  [[nodiscard]] std::size_t chunk_rows() const { return chunk_rows_for(columns_); }
+  static std::size_t chunk_rows_for(std::size_t columns) {
+    return std::max<std::size_t>(1, kArrayChunkBytes / (sizeof(double) * columns));
+  }
+
+  // One chunk already shuffled and deflated (ChunkCompressor) holding `rows` rows, written as
+  // stored; it must start on a chunk boundary.
+  void append_filtered_chunk(const std::vector<std::byte>& chunk, std::size_t rows) {
+    if (rows == 0) return;
+    if (rows_ % chunk_rows() != 0 || rows > chunk_rows()) {
+      throw TraceIoError(name_ + ": a filtered chunk must start on a chunk boundary");
+    }
+    const std::array<hsize_t, 2> size{rows_ + rows, columns_};
+    check(H5Dset_extent(dataset_.get(), size.data()), "extending " + name_);
+    const std::array<hsize_t, 2> offset{rows_, 0};
+    check(H5Dwrite_chunk(dataset_.get(), H5P_DEFAULT, 0, offset.data(), chunk.size(), chunk.data()),
+          "writing a chunk of " + name_);
     rows_ += rows;
   }
 
@@ -318,7 +338,8 @@ void Hdf5TraceWriter::write_timeseries(const TimeSeries& series) {
                                    series.entities));
   }
   auto state = state_;
-  worker_->submit([state, series, level = options_.compression] {
+  const bool compressing = compressor_ != nullptr;
+  worker_->submit([state, series, compressing, level = options_.compression] {
     auto found = state->series.find(series.metric);
     if (found == state->series.end()) {
       // First block: the group, its attributes, and tables that grow by rows (time first).
@@ -341,8 +362,39 @@ void Hdf5TraceWriter::write_timeseries(const TimeSeries& series) {
                                      series.metric, series.entities, found->second.entities));
     }
     found->second.time.append(series.times.data(), series.times.size());
-    found->second.value.append(series.values.data(), series.times.size());
+    if (!compressing) found->second.value.append(series.values.data(), series.times.size());
   });
+  if (!compressing) return;
+  PendingSeries& pending = pending_series_[series.metric];
+  if (pending.chunk_rows == 0) {
+    pending.entities = std::max<std::size_t>(1, series.entities);
+    pending.chunk_rows = GrowingArray::chunk_rows_for(pending.entities);
+  }
+  pending.values.insert(pending.values.end(), series.values.begin(), series.values.end());
+  pending.rows += series.times.size();
+  flush_series(series.metric, pending, false);
+}
+
+void Hdf5TraceWriter::flush_series(const std::string& metric, PendingSeries& pending,
+                                   bool partial) {
+  const std::size_t per_chunk = pending.chunk_rows * pending.entities;
+  std::size_t first = 0;  // first buffered row not yet handed on
+  while (pending.rows - first >= pending.chunk_rows || (partial && pending.rows > first)) {
+    const std::size_t rows = std::min(pending.chunk_rows, pending.rows - first);
+    std::vector<std::byte> bytes(per_chunk * sizeof(double));  // zeros pad a last partial chunk
+    std::memcpy(bytes.data(), pending.values.data() + first * pending.entities,
+                rows * pending.entities * sizeof(double));
+    auto chunk = compressor_->submit(std::move(bytes), sizeof(double));
+    auto state = state_;
+    worker_->submit([state, metric, chunk, rows] {
+      state->series.at(metric).value.append_filtered_chunk(chunk.get(), rows);
+    });
+    first += rows;
+  }
+  pending.values.erase(
+      pending.values.begin(),
+      pending.values.begin() + static_cast<std::ptrdiff_t>(first * pending.entities));
+  pending.rows -= first;
 }
 
 void Hdf5TraceWriter::write_scalars(std::span<const ScalarRecord> scalars) {
@@ -387,6 +439,7 @@ void Hdf5TraceWriter::write_histograms(const HistogramSet& h) {
 void Hdf5TraceWriter::finish(TraceStatus status, double stopped_at) {
   flush_requests();
   flush_events();
+  for (auto& [metric, pending] : pending_series_) flush_series(metric, pending, true);
   auto state = state_;
   worker_->submit([state, status, stopped_at] {
     const hid_t root = state->file.get();

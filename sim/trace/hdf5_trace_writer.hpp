@@ -10,7 +10,9 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "sim/trace/background_worker.hpp"
@@ -58,6 +60,18 @@ class Hdf5TraceWriter final : public TraceSink {
   struct Hdf5State;  // the open file and tables; touched only on the worker thread
   void flush_requests();
   void flush_events();
+  // Values of a time series waiting for a whole chunk of rows, when compressing: chunks go
+  // through the compressor's threads like table chunks (HDF5's own filter would deflate them
+  // on the writer thread, one at a time, with zlib).
+  struct PendingSeries {
+    std::size_t entities = 0;
+    std::size_t chunk_rows = 0;
+    std::size_t rows = 0;  // buffered
+    std::vector<double> values;
+  };
+  // Hands the buffered rows of `metric` to the compressor: whole chunks, and with `partial` the
+  // rest as a last chunk padded with zeros (the dataset's extent cuts it).
+  void flush_series(const std::string& metric, PendingSeries& pending, bool partial);
   // Hands one block of packed rows to the writer thread (through the compressor if any).
   void write_block(std::vector<std::byte> packed, std::size_t rows, std::size_t row_size,
                    bool events);
@@ -68,6 +82,7 @@ class Hdf5TraceWriter final : public TraceSink {
   std::shared_ptr<Hdf5State> state_;
   std::vector<RequestRecord> requests_;
   std::vector<EventRecord> events_;
+  std::map<std::string, PendingSeries> pending_series_;
   bool finished_ = false;
   std::unique_ptr<ChunkCompressor> compressor_;  // with compression only
   std::unique_ptr<BackgroundWorker> worker_;     // last: destroyed (joined) first

@@ -552,6 +552,46 @@ TEST_P(TraceRoundTripTest, LargeTablesSpanManyChunks) {
   }
 }
 
+// A time series as wide as a city's rooms, written a few rows at a time: with compression its
+// values go to the file in whole chunks (6 rows of 20,000 columns) through the compressor, and
+// the rows left at the end as a padded last chunk that the dataset's extent cuts.
+TEST_P(TraceRoundTripTest, WideTimeSeriesInBlocksAcrossChunks) {
+  const fs::path file = dir_.path() / "wide.h5";
+  constexpr std::size_t kEntities = 20000;
+  constexpr std::size_t kRows = 23;
+  constexpr std::size_t kBlock = 4;
+  TimeSeries all = make_timeseries().front();
+  all.entities = kEntities;
+  for (std::size_t i = 0; i < kRows; ++i) all.times.push_back(60.0 * static_cast<double>(i));
+  all.times.erase(all.times.begin(), all.times.begin() + 4);  // make_timeseries' own four
+  all.values.clear();
+  for (std::size_t i = 0; i < kRows * kEntities; ++i) {
+    all.values.push_back(i % 17 == 0 ? 0.0 : static_cast<double>(i) / 7.0);
+  }
+  {
+    WriterOptions options = small_chunks(TraceLevel::kSummary);
+    options.compression = GetParam();
+    Hdf5TraceWriter writer(file, options);
+    writer.begin(make_provenance());
+    for (std::size_t first = 0; first < kRows; first += kBlock) {
+      const std::size_t rows = std::min(kBlock, kRows - first);
+      TimeSeries block = all;
+      block.times.assign(all.times.begin() + static_cast<std::ptrdiff_t>(first),
+                         all.times.begin() + static_cast<std::ptrdiff_t>(first + rows));
+      block.values.assign(
+          all.values.begin() + static_cast<std::ptrdiff_t>(first * kEntities),
+          all.values.begin() + static_cast<std::ptrdiff_t>((first + rows) * kEntities));
+      writer.write_timeseries(block);
+    }
+    writer.finish(TraceStatus::kComplete, 0);
+  }
+  const TraceReader reader(file);
+  const TimeSeries read = reader.timeseries(all.metric);
+  EXPECT_EQ(read.entities, kEntities);
+  expect_same(all.times, read.times, "times");
+  expect_same(all.values, read.values, "values");
+}
+
 INSTANTIATE_TEST_SUITE_P(TraceDeflate, TraceRoundTripTest, ::testing::Values(0, 6),
                          [](const ::testing::TestParamInfo<int>& param) {
                            return "level" + std::to_string(param.param);
