@@ -8,9 +8,11 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <sstream>
 #include <string_view>
 #include <system_error>
@@ -52,6 +54,8 @@ const TableSpec kCommunities{
     {"id", "street", "population", "x_m", "y_m"}};
 const TableSpec kGrids{
     "grids", {"id", "community", "population", "households", "x_m", "y_m"}, {"id", "community"}};
+const TableSpec kTravelTimes{
+    "travel_times", {"grid", "facility", "minutes"}, {"grid", "facility", "minutes"}};
 
 struct Table {
   std::string file;
@@ -159,6 +163,79 @@ class CityCsvReader {
     return city;
   }
 
+  std::optional<std::vector<TravelTime>> read_travel_times(const std::string& path,
+                                                           const IdIndex& grids,
+                                                           const IdIndex& facilities,
+                                                           std::string_view key_path) {
+    const Table table = load(path, kTravelTimes, key_path);
+    if (!table.usable) return std::nullopt;
+    const std::size_t grid_column = table.column.at("grid");
+    const std::size_t facility_column = table.column.at("facility");
+    std::vector<TravelTime> times;
+    // The row of each entry of `times` (rows are in line order), to report a repeated pair.
+    std::vector<std::uint32_t> source;
+    times.reserve(table.rows.size());
+    source.reserve(table.rows.size());
+    std::unordered_set<std::string> unknown_grids;
+    std::unordered_set<std::string> unknown_facilities;
+    for (std::size_t r = 0; r < table.rows.size(); ++r) {
+      const Record& row = table.rows[r];
+      const Field& grid_id = row.fields[grid_column];
+      const Field& facility_id = row.fields[facility_column];
+      // An unknown id is reported at its first row only: a table made for another city would
+      // otherwise give a problem per row.
+      const Index* grid = grids.find(grid_id.text);
+      if (grid == nullptr && unknown_grids.insert(grid_id.text).second) {
+        problem(table, grid_id,
+                fmt::format("grid: unknown grid '{}' (expected the id of a grid of the city)",
+                            grid_id.text));
+      }
+      const Index* facility = facilities.find(facility_id.text);
+      if (facility == nullptr && unknown_facilities.insert(facility_id.text).second) {
+        problem(table, facility_id,
+                fmt::format("facility: unknown facility '{}' (expected the id of a facility of "
+                            "the scenario)",
+                            facility_id.text));
+      }
+      std::optional<double> minutes;
+      if (!read_real(table, row, "minutes", true, minutes)) continue;
+      if (!minutes) {
+        problem(table, *table.cell(row, "minutes"), "minutes: expected a number >= 0, got ''");
+        continue;
+      }
+      if (grid == nullptr || facility == nullptr) continue;
+      times.push_back({*grid, *facility, *minutes});
+      source.push_back(static_cast<std::uint32_t>(r));
+    }
+    // By pair, then by line: the first of a repeated pair is the one kept and named.
+    std::vector<std::uint32_t> order(times.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
+    const auto pair_of = [&](std::uint32_t i) {
+      return std::pair(times[i].grid, times[i].facility);
+    };
+    // Stable: rows are in line order already, and a sorted table stays as it is.
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::uint32_t a, std::uint32_t b) { return pair_of(a) < pair_of(b); });
+    std::vector<TravelTime> sorted;
+    sorted.reserve(times.size());
+    std::size_t first = 0;  // in `order`, the first row of the current pair
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      if (k == 0 || pair_of(order[k]) != pair_of(order[first])) {
+        first = k;
+        sorted.push_back(times[order[k]]);
+        continue;
+      }
+      const Record& row = table.rows[source[order[k]]];
+      problem(table, row.fields[grid_column],
+              fmt::format("grid '{}' to facility '{}' is already given on line {} (expected "
+                          "each pair once)",
+                          row.fields[grid_column].text, row.fields[facility_column].text,
+                          table.rows[source[order[first]]].line));
+    }
+    if (failed_) return std::nullopt;
+    return sorted;
+  }
+
  private:
   void problem(const Table& table, int line, int column, std::string message) {
     diagnostics_.add(SourceLocation{table.file, line, column}, table.key_path, std::move(message));
@@ -168,10 +245,12 @@ class CityCsvReader {
     problem(table, field.line, field.column, std::move(message));
   }
 
-  Table load(const std::string& path, const TableSpec& spec) {
+  // Reads a table's rows; `key_path` defaults to city.csv.<table>.
+  Table load(const std::string& path, const TableSpec& spec, std::string_view key_path = {}) {
     Table table;
     table.file = path;
-    table.key_path = fmt::format("city.csv.{}", spec.name);
+    table.key_path =
+        key_path.empty() ? fmt::format("city.csv.{}", spec.name) : std::string(key_path);
     if (path.empty()) {
       problem(table, 0, 0,
               fmt::format("no file given for the {} table (expected a CSV file with columns {})",
@@ -204,7 +283,10 @@ class CityCsvReader {
     }
     if (!read_header(records.front(), spec, table)) return table;
     const std::size_t width = records.front().fields.size();
-    const std::size_t id_column = table.column.at("id");
+    // Tables without ids (travel times) set nothing aside by id.
+    const auto id = table.column.find("id");
+    const std::size_t id_column =
+        id == table.column.end() ? std::numeric_limits<std::size_t>::max() : id->second;
     for (std::size_t r = 1; r < records.size(); ++r) {
       Record& record = records[r];
       if (record.fields.size() != width) {
@@ -249,9 +331,11 @@ class CityCsvReader {
       ++line;
       column = 1;
     };
+    std::size_t width = 0;  // of the last record: one allocation per record, not several
     while (pos < text.size()) {
       Record record;
       record.line = line;
+      record.fields.reserve(width);
       for (;;) {
         Field field;
         field.line = line;
@@ -304,6 +388,7 @@ class CityCsvReader {
         if (pos < text.size()) step_line_end();
         break;
       }
+      width = record.fields.size();
       const bool blank = record.fields.size() == 1 && record.fields.front().text.empty();
       if (!blank) records.push_back(std::move(record));
     }
@@ -633,6 +718,14 @@ class CityCsvReader {
 std::optional<City> read_city_csv(const CityCsvPaths& paths, double detour_factor,
                                   scenario::Diagnostics& diagnostics) {
   return CityCsvReader(diagnostics).read(paths, detour_factor);
+}
+
+std::optional<std::vector<TravelTime>> read_travel_times_csv(const std::string& path,
+                                                             const IdIndex& grids,
+                                                             const IdIndex& facilities,
+                                                             std::string_view key_path,
+                                                             scenario::Diagnostics& diagnostics) {
+  return CityCsvReader(diagnostics).read_travel_times(path, grids, facilities, key_path);
 }
 
 }  // namespace circlesim::city

@@ -14,10 +14,16 @@
 // what their community's population leaves evenly (the remainder to the first ones); a community
 // without a population has the sum of its grids'. Without a grids table every community is one
 // grid with the community's id, population, households and location.
+//
+// A travel-time table (city.travel_times) has the columns grid, facility, minutes: one row per
+// pair, the walking time of an adult from the grid to the facility (e.g. measured on a street
+// network).
 #pragma once
 
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "models/city/geography.hpp"
 #include "models/scenario/diagnostics.hpp"
@@ -35,5 +41,24 @@ struct CityCsvPaths {
 // `diagnostics` with key paths city.csv.<table> (and `city` for the final consistency check).
 std::optional<City> read_city_csv(const CityCsvPaths& paths, double detour_factor,
                                   scenario::Diagnostics& diagnostics);
+
+// One row of a travel-time table: minutes from a grid to a facility (an index of the scenario's
+// facilities).
+struct TravelTime {
+  Index grid = 0;
+  Index facility = 0;
+  double minutes = 0;
+};
+
+// The rows of the travel-time table at `path`, sorted by grid then facility, or nullopt when any
+// problem was found: a missing file or column, an unknown grid (`grids`) or facility
+// (`facilities`; each unknown id at its first row only), minutes that are not a number >= 0, a
+// pair listed twice. Problems are added to `diagnostics` at their file:line:col with key path
+// `key_path`.
+std::optional<std::vector<TravelTime>> read_travel_times_csv(const std::string& path,
+                                                             const IdIndex& grids,
+                                                             const IdIndex& facilities,
+                                                             std::string_view key_path,
+                                                             scenario::Diagnostics& diagnostics);
 
 }  // namespace circlesim::city

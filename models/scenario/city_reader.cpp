@@ -20,6 +20,11 @@ class CityReader : DocumentReader {
  public:
   using DocumentReader::DocumentReader;
 
+  // After the facilities: the travel times name them.
+  void read_times(Scenario& scenario) {
+    guarded([&] { read_travel_times(scenario); });
+  }
+
   void read(Scenario& scenario) {
     guarded([&] { read_groups(scenario); });
     if (has("/city")) guarded([&] { read_city(scenario); });
@@ -151,6 +156,19 @@ class CityReader : DocumentReader {
     const city::CityCsvPaths paths{path_of("districts"), path_of("streets"), path_of("communities"),
                                    path_of("grids")};
     scenario.city = city::read_city_csv(paths, detour_factor(), diagnostics_);
+  }
+
+  void read_travel_times(Scenario& scenario) {
+    const std::string pointer = "/city/travel_times/file";
+    if (!scenario.city || !has(pointer) || !at(pointer).is_string()) return;
+    const std::filesystem::path base = std::filesystem::path(doc_.locations.file()).parent_path();
+    const std::string path = (base / at(pointer).get<std::string>()).string();
+    const city::IdIndex grids(scenario.city->grids);
+    const city::IdIndex facilities(scenario.facilities);
+    if (auto times = city::read_travel_times_csv(path, grids, facilities, "city.travel_times.file",
+                                                 diagnostics_)) {
+      scenario.travel_times = std::move(*times);
+    }
   }
 
   void read_synthetic_city(Scenario& scenario) {
@@ -324,6 +342,10 @@ double default_walking_speed(const std::string& group_id) {
 
 void read_city_parts(const YamlDocument& document, Diagnostics& diagnostics, Scenario& scenario) {
   CityReader(document, diagnostics).read(scenario);
+}
+
+void read_travel_times(const YamlDocument& document, Diagnostics& diagnostics, Scenario& scenario) {
+  CityReader(document, diagnostics).read_times(scenario);
 }
 
 }  // namespace circlesim::scenario

@@ -13,4 +13,9 @@ namespace circlesim::scenario {
 // and scenario.facility_choice. Problems go to `diagnostics`.
 void read_city_parts(const YamlDocument& document, Diagnostics& diagnostics, Scenario& scenario);
 
+// Fills scenario.travel_times from the table of `city.travel_times` (a path relative to the
+// scenario file, as the city's CSV tables). The table names grids and facilities, so it is read
+// after the facilities; nothing happens without a city.
+void read_travel_times(const YamlDocument& document, Diagnostics& diagnostics, Scenario& scenario);
+
 }  // namespace circlesim::scenario

@@ -49,6 +49,7 @@ class Builder : DocumentReader {
     guarded([&] { read_city_parts(doc_, diagnostics_, scenario); });
     guarded([&] { read_targets(scenario); });
     guarded([&] { read_facilities(doc_, diagnostics_, scenario); });
+    guarded([&] { read_travel_times(doc_, diagnostics_, scenario); });  // names facilities
     guarded([&] { read_profiles(); });
     guarded([&] { read_services(scenario); });
     if (!diagnostics_.empty()) return std::nullopt;

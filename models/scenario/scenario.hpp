@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "models/city/city_csv.hpp"
 #include "models/city/geography.hpp"
 #include "sim/capacity_schedule.hpp"
 #include "sim/distribution.hpp"
@@ -187,6 +188,9 @@ struct Scenario {
   std::vector<Service> services;
   // The city model (all empty for a scenario of rooms alone):
   std::optional<city::City> city;
+  // city.travel_times: measured walking minutes of an adult from grids to facilities, sorted by
+  // grid then facility; pairs not listed travel the straight line times the detour factor.
+  std::vector<city::TravelTime> travel_times;
   std::vector<GroupConfig> groups;  // groups[0] is `general`
   ChoicePolicy facility_choice;
   double travel_target_minutes = 15;  // the 15-minute service circle

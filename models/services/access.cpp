@@ -1,6 +1,7 @@
 // Coverage and 2SFCA per offer and group (access.hpp).
 #include "models/services/access.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 
@@ -8,7 +9,58 @@
 
 namespace circlesim::services {
 
-namespace {}  // namespace
+namespace {
+
+// With city.travel_times, coverage and 2SFCA take the network's travel distances (measured
+// pairs as equivalent distances) as matrices of minutes = distance / speed, the expression a
+// request uses. Matrices per group would take groups x grids x places; the analysis is run
+// instead over one column per distinct walking speed (general's first), with every resident in
+// the first: its step 1 (all residents, general's times) is then the groups' own, and each
+// column's nearest times and accessibility are those of the groups walking at its speed, whose
+// members weigh them below.
+struct SpeedColumns {
+  std::vector<double> speeds;       // m/min, general's first
+  std::vector<std::size_t> column;  // per group, the index of its speed
+};
+
+SpeedColumns speed_columns(const scenario::Scenario& scenario) {
+  SpeedColumns out;
+  for (const scenario::GroupConfig& group : scenario.groups) {
+    const auto it = std::find(out.speeds.begin(), out.speeds.end(), group.walking_speed_m_per_min);
+    out.column.push_back(static_cast<std::size_t>(it - out.speeds.begin()));
+    if (it == out.speeds.end()) out.speeds.push_back(group.walking_speed_m_per_min);
+  }
+  return out;
+}
+
+// Minutes from every grid to every place of the offer at each speed (grids x places).
+analysis::TravelTimeMatrix measured_minutes(const scenario::Scenario& scenario,
+                                            const city::City& city, const ServiceNetwork& network,
+                                            const Offer& offer, const SpeedColumns& columns) {
+  const auto grids = static_cast<Eigen::Index>(city.grids.size());
+  const auto places = static_cast<Eigen::Index>(offer.places.size());
+  Eigen::MatrixXd metres(grids, places);
+  std::vector<std::uint32_t> place_of_facility(scenario.facilities.size(), kNone);
+  for (Eigen::Index p = 0; p < places; ++p) {
+    const std::uint32_t facility = offer.places[static_cast<std::size_t>(p)].facility;
+    place_of_facility[facility] = static_cast<std::uint32_t>(p);
+    const city::Point to = scenario.facilities[facility].location;
+    for (Eigen::Index g = 0; g < grids; ++g) {
+      metres(g, p) = straight_travel_m(city, static_cast<city::Index>(g), to);
+    }
+  }
+  for (Eigen::Index g = 0; g < grids; ++g) {
+    for (const MeasuredDistance& pair : network.measured(static_cast<city::Index>(g))) {
+      const std::uint32_t p = place_of_facility[pair.facility];
+      if (p != kNone) metres(g, p) = pair.distance_m;
+    }
+  }
+  analysis::TravelTimeMatrix minutes;
+  for (const double speed : columns.speeds) minutes.minutes.emplace_back(metres.array() / speed);
+  return minutes;
+}
+
+}  // namespace
 
 std::vector<double> members_by_grid(const city::Residents& residents, std::size_t grids,
                                     std::size_t groups) {
@@ -45,6 +97,23 @@ AccessMeasures measure_access(const scenario::Scenario& scenario, const city::Ci
     travel.speed.push_back(group.walking_speed_m_per_min / 60.0);  // m/s
   }
   const double target = scenario.travel_target_minutes;
+  // With measured travel times: every resident in the first of one column per distinct speed.
+  const SpeedColumns columns = speed_columns(scenario);
+  analysis::DemandPoints by_speed;
+  // The last offer's facilities, its minutes and coverage's nearest minutes: offers of the same
+  // facilities (the rooms of community centres) share them.
+  std::vector<std::uint32_t> last_facilities;
+  analysis::TravelTimeMatrix last_minutes;
+  Eigen::MatrixXd last_nearest;
+  if (network.has_measured()) {
+    by_speed.population = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(grids),
+                                                static_cast<Eigen::Index>(columns.speeds.size()));
+    for (std::size_t g = 0; g < grids; ++g) {
+      double everyone = 0;  // summed as the analysis sums a point's groups
+      for (std::size_t k = 0; k < groups; ++k) everyone += members[g * groups + k];
+      by_speed.population(static_cast<Eigen::Index>(g), 0) = everyone;
+    }
+  }
 
   AccessMeasures access;
   access.coverage.assign(network.offers().size() * groups, 0.0);
@@ -63,6 +132,37 @@ AccessMeasures measure_access(const scenario::Scenario& scenario, const city::Ci
       const city::Point at = scenario.facilities[place.facility].location;
       supply.location.push_back({at.x, at.y});
       supply.capacity.push_back(static_cast<double>(scenario.rooms[place.room].staff));
+    }
+    if (network.has_measured()) {
+      std::vector<std::uint32_t> facilities;
+      for (const Candidate& place : offer.places) facilities.push_back(place.facility);
+      if (facilities != last_facilities) {
+        last_facilities = std::move(facilities);
+        last_minutes = measured_minutes(scenario, city, network, offer, columns);
+        last_nearest = analysis::coverage(by_speed, supply, last_minutes, target).nearest_minutes;
+      }
+      const analysis::FcaResult fca = analysis::two_step_fca(
+          by_speed, supply, last_minutes, {target, analysis::DistanceDecay::kNone});
+      for (std::size_t k = 0; k < groups; ++k) {
+        const auto c = static_cast<Eigen::Index>(columns.column[k]);
+        double people = 0;
+        double within = 0;
+        double weighted = 0;
+        double without = 0;
+        for (std::size_t g = 0; g < grids; ++g) {
+          const auto i = static_cast<Eigen::Index>(g);
+          const double p = members[g * groups + k];
+          people += p;
+          if (last_nearest(i, c) <= target) within += p;
+          weighted += p * fca.accessibility(i, c);
+          if (fca.accessibility(i, c) == 0.0) without += p;
+        }
+        if (people == 0) continue;  // no residents: reported as no access at all
+        access.coverage[o * groups + k] = within / people;
+        access.accessibility[o * groups + k] = weighted / people;
+        access.no_access[o * groups + k] = without / people;
+      }
+      continue;
     }
     const analysis::CoverageResult covered = analysis::coverage(demand, supply, travel, target);
     const analysis::FcaResult fca =
