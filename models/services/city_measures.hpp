@@ -1,6 +1,6 @@
 // What one replication of the city model measured, after the warm-up, by service, group,
-// community, district and room. Counts are plain numbers per replication; the summary puts
-// confidence intervals on them across replications.
+// community, district, room and facility. Counts are plain numbers per replication; the summary
+// puts confidence intervals on them across replications.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +29,12 @@ class Sum {
     return count_ > 0 ? sum_ / static_cast<double>(count_) : kUndefined;
   }
   [[nodiscard]] double max() const { return count_ > 0 ? max_ : kUndefined; }
+  // Adds another's values, as if they had been added here (the sum up to rounding).
+  void merge(const Sum& other) {
+    count_ += other.count_;
+    sum_ += other.sum_;
+    if (other.max_ > max_) max_ = other.max_;
+  }
 
  private:
   static constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
@@ -74,6 +80,23 @@ struct FlowCounts {
   Sum travel;   // of everyone who travelled
   double within_travel_target = 0;  // travellers whose trip took <= the target
   double within_wait_target = 0;    // served or escalated with wait <= the target
+
+  // Adds another breakdown's counts and sums (a facility's from its rooms').
+  void merge(const FlowCounts& other) {
+    requests += other.requests;
+    served += other.served;
+    reneged += other.reneged;
+    balked += other.balked;
+    unmet += other.unmet;
+    escalated += other.escalated;
+    in_system += other.in_system;
+    for (int k = 0; k < kUnmetReasons; ++k) unmet_by_reason[k] += other.unmet_by_reason[k];
+    wait.merge(other.wait);
+    sojourn.merge(other.sojourn);
+    travel.merge(other.travel);
+    within_travel_target += other.within_travel_target;
+    within_wait_target += other.within_wait_target;
+  }
 };
 
 // Flow counts with quantiles of wait and sojourn (per service and per group).
@@ -84,10 +107,14 @@ struct FlowWithQuantiles {
 };
 
 struct RoomCounts {
+  // Every arrival at the room's queue, escalated matters included, and those served.
   double arrivals = 0;
   double served = 0;
   double utilisation = 0;                   // busy staff / staff, time-average
   std::vector<double> utilisation_by_hour;  // 24 values: busy / staff by hour of day
+  // The requests whose first place was this room (not the escalated matters it took on), as
+  // by community: unmet here only if it was found closed (UnmetReason::kClosed). No quantiles.
+  FlowCounts flow;
 };
 
 // Escalations at the street office or district department.
@@ -117,6 +144,7 @@ struct CityMeasures {
   std::vector<FlowCounts> communities;     // by the requester's home
   std::vector<FlowCounts> districts;
   std::vector<RoomCounts> rooms;
+  std::vector<FlowCounts> facilities;  // the sum of each facility's rooms' flow, at the end
   EscalationCounts escalations;
   AccessMeasures access;
   double residents = 0;

@@ -94,9 +94,12 @@ class HourlyUtilisation final : public sim::EventHandler {
   sim::HandlerId handler_;
 };
 
-// Scalars of the summary, named <measure> per entity, for the trace.
+// The prefix of the flow scalars by room and facility (requests by their first place).
+constexpr const char* kFirstPlace = "first.";
+
+// Scalars of the summary, named <prefix><measure> per entity, for the trace.
 void add_flow_scalars(std::vector<sim::trace::ScalarRecord>& scalars, const FlowCounts& f,
-                      const std::string& entity, std::uint32_t id);
+                      const std::string& entity, std::uint32_t id, const char* prefix = "");
 
 // With quantiles of wait and sojourn (p50, p90, p95; NaN without observations).
 void add_flow_scalars(std::vector<sim::trace::ScalarRecord>& scalars, const FlowWithQuantiles& q,
@@ -111,9 +114,9 @@ void add_flow_scalars(std::vector<sim::trace::ScalarRecord>& scalars, const Flow
 }
 
 void add_flow_scalars(std::vector<sim::trace::ScalarRecord>& scalars, const FlowCounts& f,
-                      const std::string& entity, std::uint32_t id) {
+                      const std::string& entity, std::uint32_t id, const char* prefix) {
   auto add = [&](const char* name, double value, const char* unit) {
-    scalars.push_back({name, entity, id, value, unit});
+    scalars.push_back({std::string(prefix) + name, entity, id, value, unit});
   };
   add("requests", f.requests, "requests");
   add("served", f.served, "requests");
@@ -123,8 +126,8 @@ void add_flow_scalars(std::vector<sim::trace::ScalarRecord>& scalars, const Flow
   add("escalated", f.escalated, "requests");
   add("in_system", f.in_system, "requests");
   for (int reason = 0; reason < kUnmetReasons; ++reason) {
-    scalars.push_back({std::string("unmet_") + to_string(static_cast<UnmetReason>(reason)), entity,
-                       id, f.unmet_by_reason[reason], "requests"});
+    scalars.push_back({std::string(prefix) + "unmet_" + to_string(static_cast<UnmetReason>(reason)),
+                       entity, id, f.unmet_by_reason[reason], "requests"});
   }
   add("mean_wait", f.wait.mean(), "min");
   add("mean_sojourn", f.sojourn.mean(), "min");
@@ -176,6 +179,13 @@ void write_city_trace(sim::trace::TraceSink& sink, const scenario::Scenario& sce
       scalars.push_back({fmt::format("utilisation_{:02d}h", h), "room", id,
                          out.rooms[r].utilisation_by_hour[h], "1"});
     }
+    // The requests whose first place was the room, as by community; prefixed, since the
+    // room's `arrivals` and `served` above count every arrival, escalated matters included.
+    add_flow_scalars(scalars, out.rooms[r].flow, "room", id, kFirstPlace);
+  }
+  for (std::size_t f = 0; f < out.facilities.size(); ++f) {
+    add_flow_scalars(scalars, out.facilities[f], "facility", static_cast<std::uint32_t>(f),
+                     kFirstPlace);
   }
   // Access by offer, one scalar per group: coverage.<group>, accessibility.<group>.
   const std::size_t groups = scenario.groups.size();

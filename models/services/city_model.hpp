@@ -25,8 +25,8 @@ std::vector<CityMeasures> run_city_replications(
     const std::atomic<int>* stop = nullptr,
     double interval = scenario::default_trace_interval(true));
 
-// The printed KPI summary: by service, group, district, and coverage, with confidence
-// intervals across replications.
+// The printed KPI summary: by service, group, district, the facilities with the longest mean
+// wait, and coverage, with confidence intervals across replications.
 std::string city_summary_table(const scenario::Scenario& scenario,
                                const std::vector<CityMeasures>& replications);
 

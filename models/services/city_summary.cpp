@@ -2,6 +2,7 @@
 // interval across replications.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <functional>
 
 #include "analysis/confidence_interval.hpp"
@@ -101,6 +102,48 @@ std::string flow_header(const char* what, bool quantiles) {
   return header + "\n";
 }
 
+// Facilities by the requests whose first place they were: the `shown` with the longest mean
+// wait (averaged over the replications), among those that had requests; not all of a city's.
+std::string facility_table(const scenario::Scenario& scenario, const Table& t,
+                           const std::vector<CityMeasures>& replications, std::size_t shown) {
+  auto mean_wait = [](const FlowCounts& f) { return f.wait.count() > 0 ? f.wait.mean() : 0.0; };
+  std::vector<std::pair<double, std::size_t>> longest;
+  for (std::size_t f = 0; f < scenario.facilities.size(); ++f) {
+    double wait = 0, requests = 0;
+    for (const CityMeasures& m : replications) {
+      wait += mean_wait(m.facilities[f]);
+      requests += m.facilities[f].requests;
+    }
+    if (requests > 0) longest.emplace_back(wait / static_cast<double>(replications.size()), f);
+  }
+  if (longest.empty()) return {};
+  // Longest wait first; ties in the scenario's order.
+  std::stable_sort(longest.begin(), longest.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::string out = fmt::format(
+      "\nfacilities with the longest mean wait: the {} of {} with requests, ranked by the mean "
+      "over the replications\n(requests by their first place; served includes escalated; "
+      "wait<=target: the share of those served who waited at most {:g} min)\n"
+      "{:<32} {:>16} {:>14} {:>14} {:>16} {:>14}\n",
+      std::min(shown, longest.size()), longest.size(), scenario.wait_target_minutes, "facility",
+      "requests", "served", "gave up", "mean wait (min)", "wait<=target");
+  for (std::size_t k = 0; k < std::min(shown, longest.size()); ++k) {
+    const std::size_t f = longest[k].second;
+    auto interval = [&](auto&& get) {
+      return t.interval([&](const CityMeasures& m) { return get(m.facilities[f]); });
+    };
+    out += fmt::format(
+        "{:<32} {:>16} {:>14} {:>14} {:>16} {:>14}\n", scenario.facilities[f].id,
+        interval([](const FlowCounts& c) { return c.requests; }),
+        interval([](const FlowCounts& c) { return share(c.served + c.escalated, c.requests); }),
+        interval([](const FlowCounts& c) { return share(c.reneged + c.balked, c.requests); }),
+        interval(mean_wait), interval([](const FlowCounts& c) {
+          return share(c.within_wait_target, static_cast<double>(c.wait.count()));
+        }));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string city_summary_table(const scenario::Scenario& scenario,
@@ -145,6 +188,7 @@ std::string city_summary_table(const scenario::Scenario& scenario,
                                                            : 0.0;
         }));
   }
+  out += facility_table(scenario, t, replications, 10);
   // Rooms: the busiest ten by mean utilisation, and the mean over all.
   std::vector<std::pair<double, std::size_t>> busiest;
   for (std::size_t r = 0; r < scenario.rooms.size(); ++r) {

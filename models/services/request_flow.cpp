@@ -69,6 +69,7 @@ CityFlow::CityFlow(sim::Simulation& sim, const scenario::Scenario& scenario, con
   out_.districts.resize(city.districts.size());
   out_.rooms.resize(scenario.rooms.size());
   for (RoomCounts& room : out_.rooms) room.utilisation_by_hour.assign(24, 0.0);
+  out_.facilities.resize(scenario.facilities.size());
   for (const scenario::GroupConfig& g : scenario.groups) {
     group_speed_.push_back(g.walking_speed_m_per_min);
   }
@@ -198,6 +199,13 @@ void CityFlow::for_each_breakdown(std::size_t service, const Requester& requeste
   update(out_.districts[requester.district], nullptr);
 }
 
+template <class Update>
+void CityFlow::for_each_breakdown(std::size_t service, const Requester& requester,
+                                  std::uint32_t room, Update&& update) {
+  for_each_breakdown(service, requester, update);
+  update(out_.rooms[room].flow, nullptr);
+}
+
 void CityFlow::request(std::size_t service, std::uint16_t group, std::uint32_t resident,
                        sim::Time duration, sim::Time patience, bool escalate, bool onward) {
   const scenario::Service& s = scenario_.services[service];
@@ -297,7 +305,7 @@ void CityFlow::closed_on_arrival(std::uint32_t slot) {
   // Leaving (or a room that never opens again): unmet where it went, after travelling there.
   record(r, sim::trace::RequestOutcome::kUnmet, sim::kNever, r.reached);
   if (r.made >= warmup_) {
-    for_each_breakdown(r.service, r.requester, [](FlowCounts& f, FlowWithQuantiles*) {
+    for_each_breakdown(r.service, r.requester, r.room, [](FlowCounts& f, FlowWithQuantiles*) {
       f.unmet_by_reason[static_cast<int>(UnmetReason::kClosed)] += 1;
     });
   }
@@ -388,7 +396,8 @@ void CityFlow::record(const Request& r, sim::trace::RequestOutcome outcome, sim:
   const double sojourn = end - r.made;
   const double travel_target = scenario_.travel_target_minutes;
   const double wait_target = scenario_.wait_target_minutes;
-  for_each_breakdown(r.service, r.requester, [&](FlowCounts& f, FlowWithQuantiles* q) {
+  // Under the first room too: record is only called for the first place's outcome.
+  for_each_breakdown(r.service, r.requester, r.room, [&](FlowCounts& f, FlowWithQuantiles* q) {
     f.requests += 1;
     switch (outcome) {
       case sim::trace::RequestOutcome::kServed:
@@ -451,10 +460,16 @@ void CityFlow::finish(sim::Time now) {
   }
   for (const Request& r : requests_) {
     if (r.stage != Stage::kFirst || r.made < warmup_) continue;
-    for_each_breakdown(r.service, r.requester, [&](FlowCounts& f, FlowWithQuantiles*) {
+    for_each_breakdown(r.service, r.requester, r.room, [&](FlowCounts& f, FlowWithQuantiles*) {
       f.requests += 1;
       f.in_system += 1;
     });
+  }
+  // Facilities: their rooms' flows, summed once here rather than per request.
+  for (std::size_t f = 0; f < scenario_.facilities.size(); ++f) {
+    for (const std::size_t room : scenario_.facilities[f].rooms) {
+      out_.facilities[f].merge(out_.rooms[room].flow);
+    }
   }
   for (std::size_t room = 0; room < pools_.size(); ++room) {
     pools_[room]->update_time_averages();

@@ -90,6 +90,11 @@ class CityFlow final : public sim::EventHandler, public sim::PoolObserver {
   // Applies `update` to every breakdown a request of `service` by `resident` counts in.
   template <class Update>
   void for_each_breakdown(std::size_t service, const Requester& requester, Update&& update);
+  // The same, and under `room`, the request's first room (one more update per request; rooms
+  // keep no quantiles).
+  template <class Update>
+  void for_each_breakdown(std::size_t service, const Requester& requester, std::uint32_t room,
+                          Update&& update);
   [[nodiscard]] Requester requester_of(std::uint32_t resident) const;
   [[nodiscard]] double walking_speed(city::GroupMask groups) const;  // metres per minute
   // Records a first-stage outcome into every breakdown.

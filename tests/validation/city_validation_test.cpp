@@ -32,6 +32,14 @@ TEST(CityValidation, OneRoomAtZeroDistanceMatchesErlangC) {
     travel.push_back(f.travel.max());
     EXPECT_EQ(f.requests, f.served + f.reneged + f.balked + f.unmet + f.escalated + f.in_system);
     EXPECT_EQ(f.unmet, 0);
+    // Conservation by room and facility: the one room and its centre hold every request.
+    ASSERT_EQ(m.rooms.size(), 1U);
+    EXPECT_EQ(m.rooms[0].flow.requests, f.requests);
+    EXPECT_EQ(m.rooms[0].flow.served, f.served);
+    EXPECT_EQ(m.rooms[0].flow.wait.sum(), f.wait.sum());
+    ASSERT_EQ(m.facilities.size(), 1U);
+    EXPECT_EQ(m.facilities[0].requests, m.rooms[0].flow.requests);
+    EXPECT_EQ(m.facilities[0].within_wait_target, m.rooms[0].flow.within_wait_target);
   }
   const auto theory = analysis::mmc(0.24, 0.1, 3);
   const auto wq = analysis::t_confidence_interval(waits, 0.99);

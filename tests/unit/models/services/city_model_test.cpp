@@ -1,7 +1,7 @@
 // The city model on the small-town reference scenario: the city and its residents are built as
-// written, every request is accounted for once (conservation by service, group, community and
-// district, and against the trace's own rows), runs repeat exactly, and the choice policies,
-// travel limits, eligibility and escalation do what the scenario says.
+// written, every request is accounted for once (conservation by service, group, community,
+// district, room and facility, and against the trace's own rows), runs repeat exactly, and the
+// choice policies, travel limits, eligibility and escalation do what the scenario says.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -83,6 +83,33 @@ TEST(CityModel, EveryRequestIsAccountedForOnce) {
   for (const FlowCounts& f : m.districts) by_district += f.requests;
   EXPECT_EQ(by_community, requests);
   EXPECT_EQ(by_district, requests);
+  // Rooms: every request that reached a room, under its first room; facilities: their rooms'.
+  double no_room = 0;
+  for (const auto& service : m.services) {
+    for (const services::UnmetReason reason :
+         {services::UnmetReason::kNoFacility, services::UnmetReason::kTooFar,
+          services::UnmetReason::kNotEligible}) {
+      no_room += service.flow.unmet_by_reason[static_cast<int>(reason)];
+    }
+  }
+  double by_room = 0;
+  for (const auto& room : m.rooms) {
+    EXPECT_EQ(room.flow.requests, outcomes(room.flow));
+    EXPECT_EQ(room.flow.unmet,
+              room.flow.unmet_by_reason[static_cast<int>(services::UnmetReason::kClosed)]);
+    by_room += room.flow.requests;
+  }
+  EXPECT_EQ(by_room, requests - no_room);
+  ASSERT_EQ(m.facilities.size(), s.facilities.size());
+  double by_facility = 0;
+  for (std::size_t f = 0; f < s.facilities.size(); ++f) {
+    double rooms = 0;
+    for (const std::size_t r : s.facilities[f].rooms) rooms += m.rooms[r].flow.requests;
+    EXPECT_EQ(m.facilities[f].requests, rooms) << s.facilities[f].id;
+    EXPECT_EQ(m.facilities[f].requests, outcomes(m.facilities[f])) << s.facilities[f].id;
+    by_facility += m.facilities[f].requests;
+  }
+  EXPECT_EQ(by_facility, by_room);
   // `general` holds every resident: its requests are all requests, its waits all waits.
   EXPECT_EQ(m.groups[0].flow.requests, requests);
   std::uint64_t waits = 0;

@@ -105,6 +105,21 @@ void expect_conservation(const CityMeasures& m) {
   for (const FlowCounts& f : m.communities) EXPECT_EQ(f.requests, outcomes(f));
   for (const FlowCounts& f : m.districts) EXPECT_EQ(f.requests, outcomes(f));
   for (const FlowCounts& f : m.service_groups) EXPECT_EQ(f.requests, outcomes(f));
+  // One room, one facility: every request reaches it (found closed, it is unmet there).
+  ASSERT_EQ(m.rooms.size(), 1U);
+  ASSERT_EQ(m.facilities.size(), 1U);
+  const FlowCounts& service = m.services[0].flow;
+  const FlowCounts& room = m.rooms[0].flow;
+  EXPECT_EQ(room.requests, outcomes(room));
+  EXPECT_EQ(room.requests, service.requests);
+  EXPECT_EQ(room.served, service.served);
+  EXPECT_EQ(room.unmet, service.unmet);
+  EXPECT_EQ(room.in_system, service.in_system);
+  EXPECT_EQ(room.unmet_by_reason[static_cast<int>(services::UnmetReason::kClosed)],
+            service.unmet_by_reason[static_cast<int>(services::UnmetReason::kClosed)]);
+  EXPECT_EQ(room.wait.sum(), service.wait.sum());
+  EXPECT_EQ(m.facilities[0].requests, room.requests);
+  EXPECT_EQ(m.facilities[0].unmet, room.unmet);
 }
 
 constexpr int kClosed = static_cast<int>(services::UnmetReason::kClosed);
