@@ -110,7 +110,10 @@ struct RoomCounts {
   // Every arrival at the room's queue, escalated matters included, and those served.
   double arrivals = 0;
   double served = 0;
-  double utilisation = 0;                   // busy staff / staff, time-average
+  double utilisation = 0;  // busy staff / staff, time-average
+  // Busy staff over staff on duty, over the time on duty (what a planner staffing the opening
+  // hours asks); overtime after closing can take it above 1. NaN for a room never on duty.
+  double utilisation_on_duty = 0;
   std::vector<double> utilisation_by_hour;  // 24 values: busy / staff by hour of day
   // The requests whose first place was this room (not the escalated matters it took on), as
   // by community: unmet here only if it was found closed (UnmetReason::kClosed). No quantiles.

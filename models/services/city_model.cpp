@@ -173,6 +173,7 @@ void write_city_trace(sim::trace::TraceSink& sink, const scenario::Scenario& sce
   for (std::size_t r = 0; r < out.rooms.size(); ++r) {
     const auto id = static_cast<std::uint32_t>(r);
     scalars.push_back({"utilisation", "room", id, out.rooms[r].utilisation, "1"});
+    scalars.push_back({"utilisation_on_duty", "room", id, out.rooms[r].utilisation_on_duty, "1"});
     scalars.push_back({"arrivals", "room", id, out.rooms[r].arrivals, "requests"});
     scalars.push_back({"served", "room", id, out.rooms[r].served, "requests"});
     for (std::size_t h = 0; h < 24; ++h) {

@@ -197,15 +197,16 @@ std::string city_summary_table(const scenario::Scenario& scenario,
     busiest.emplace_back(sum / static_cast<double>(replications.size()), r);
   }
   std::sort(busiest.begin(), busiest.end(), std::greater<>());
-  out += fmt::format("\n{:<44} {:>6} {:>18} {:>18}\n", "busiest rooms", "staff", "utilisation",
-                     "arrivals");
+  out += fmt::format("\n{:<44} {:>6} {:>18} {:>18} {:>18}\n", "busiest rooms", "staff",
+                     "utilisation", "on duty", "arrivals");
   for (std::size_t k = 0; k < std::min<std::size_t>(10, busiest.size()); ++k) {
     const std::size_t r = busiest[k].second;
-    out += fmt::format("{:<44} {:>6} {:>18} {:>18}\n",
-                       scenario.rooms[r].facility_id + "/" + scenario.rooms[r].type,
-                       scenario.rooms[r].staff,
-                       t.interval([r](const CityMeasures& m) { return m.rooms[r].utilisation; }),
-                       t.interval([r](const CityMeasures& m) { return m.rooms[r].arrivals; }));
+    out += fmt::format(
+        "{:<44} {:>6} {:>18} {:>18} {:>18}\n",
+        scenario.rooms[r].facility_id + "/" + scenario.rooms[r].type, scenario.rooms[r].staff,
+        t.interval([r](const CityMeasures& m) { return m.rooms[r].utilisation; }),
+        t.interval([r](const CityMeasures& m) { return m.rooms[r].utilisation_on_duty; }),
+        t.interval([r](const CityMeasures& m) { return m.rooms[r].arrivals; }));
   }
   // Access is a property of the residents and the places: one value per replication.
   const AccessMeasures& access = replications.front().access;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <limits>
 
 #include "models/rooms/room_trace.hpp"
 #include "sim/error.hpp"
@@ -473,8 +474,11 @@ void CityFlow::finish(sim::Time now) {
   }
   for (std::size_t room = 0; room < pools_.size(); ++room) {
     pools_[room]->update_time_averages();
-    out_.rooms[room].utilisation =
-        pools_[room]->statistics().busy.mean(now) / scenario_.rooms[room].staff;
+    const sim::PoolStatistics& pool = pools_[room]->statistics();
+    out_.rooms[room].utilisation = pool.busy.mean(now) / scenario_.rooms[room].staff;
+    const double on_duty = pool.capacity.integral(now);
+    out_.rooms[room].utilisation_on_duty =
+        on_duty > 0 ? pool.busy.integral(now) / on_duty : std::numeric_limits<double>::quiet_NaN();
   }
   out_.requests_simulated = static_cast<double>(next_request_);
 }

@@ -163,6 +163,17 @@ TEST(CityModel, TraceHoldsTheMeasures) {
     if (busy.times[t] >= s.run.warmup) area += busy.values[t * busy.entities] * 15;
   }
   EXPECT_NEAR(area / s.run.horizon / s.rooms[0].staff, m.rooms[0].utilisation, 1e-9);
+  // Over the staff on duty (small-town's rooms keep opening hours): busy over capacity areas.
+  const trace::TimeSeries& capacity = sink.series.at("capacity");
+  double on_duty = 0;
+  for (std::size_t t = 0; t < capacity.times.size(); ++t) {
+    if (capacity.times[t] >= s.run.warmup) on_duty += capacity.values[t * capacity.entities] * 15;
+  }
+  ASSERT_GT(on_duty, 0);
+  ASSERT_LT(on_duty, s.run.horizon * s.rooms[0].staff);  // closed part of the time
+  EXPECT_NEAR(area / on_duty, m.rooms[0].utilisation_on_duty, 1e-9);
+  EXPECT_GT(m.rooms[0].utilisation_on_duty, m.rooms[0].utilisation);
+  EXPECT_EQ(scalar.at("room/0/utilisation_on_duty"), m.rooms[0].utilisation_on_duty);
 }
 
 TEST(CityModel, SameSeedSameResults) {
