@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 
 #include "analysis/confidence_interval.hpp"
@@ -189,12 +190,14 @@ std::string city_summary_table(const scenario::Scenario& scenario,
         }));
   }
   out += facility_table(scenario, t, replications, 10);
-  // Rooms: the busiest ten by mean utilisation, and the mean over all.
+  // Rooms: the busiest ten by mean utilisation over the staff on duty (around the clock, a
+  // room's opening hours would decide the ranking); rooms never on duty (NaN) come last.
   std::vector<std::pair<double, std::size_t>> busiest;
   for (std::size_t r = 0; r < scenario.rooms.size(); ++r) {
     double sum = 0;
-    for (const CityMeasures& m : replications) sum += m.rooms[r].utilisation;
-    busiest.emplace_back(sum / static_cast<double>(replications.size()), r);
+    for (const CityMeasures& m : replications) sum += m.rooms[r].utilisation_on_duty;
+    const double mean = sum / static_cast<double>(replications.size());
+    busiest.emplace_back(std::isnan(mean) ? -1.0 : mean, r);
   }
   std::sort(busiest.begin(), busiest.end(), std::greater<>());
   out += fmt::format("\n{:<44} {:>6} {:>18} {:>18} {:>18}\n", "busiest rooms", "staff",

@@ -280,5 +280,32 @@ TEST(CitySummary, ListsTheFacilitiesWithTheLongestMeanWait) {
   EXPECT_THAT(summary, ::testing::HasSubstr("wait<=target"));
 }
 
+// The busiest rooms are ranked by utilisation over the staff on duty: every room's line comes
+// after the line of each room busier on duty.
+TEST(CitySummary, RanksTheBusiestRoomsByUtilisationOnDuty) {
+  scenario::Scenario s = two_centres();
+  s.run.replications = 2;
+  const std::vector<CityMeasures> replications = services::run_city_replications(s, 1);
+  const std::string summary = services::city_summary_table(s, replications);
+  const auto table = summary.find("busiest rooms");
+  ASSERT_NE(table, std::string::npos) << summary;
+  std::vector<std::pair<double, std::size_t>> rooms;  // mean on duty, position in the table
+  for (std::size_t r = 0; r < s.rooms.size(); ++r) {
+    double on_duty = 0;
+    for (const CityMeasures& m : replications) on_duty += m.rooms[r].utilisation_on_duty;
+    const auto at =
+        summary.find("\n" + s.rooms[r].facility_id + "/" + s.rooms[r].type + " ", table);
+    ASSERT_NE(at, std::string::npos) << summary;
+    rooms.emplace_back(on_duty, at);
+  }
+  for (const auto& [a_duty, a_at] : rooms) {
+    for (const auto& [b_duty, b_at] : rooms) {
+      if (a_duty > b_duty) {
+        EXPECT_LT(a_at, b_at) << summary;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace circlesim
