@@ -118,8 +118,9 @@ struct PoolStatistics {
   std::vector<ClassStatistics> classes;
   Histogram wait_histogram;  // waits of customers who started service, all classes
 
-  // Waits are histogrammed from 1e-6 min (shorter counts as zero) to 10 years; a pool that
-  // keeps no histogram gets a one-bucket placeholder that stays empty.
+  // Waits are histogrammed from 1e-6 min (shorter counts as zero) to 10 years. A pool that
+  // keeps no histogram holds the smallest valid one (a single bucket), never added to: its
+  // count is 0 and its quantiles NaN (ServerPoolTest.PoolWithoutWaitHistogramStillTalliesWaits).
   explicit PoolStatistics(double wait_relative_error, bool keep_wait_histogram = true)
       : wait_histogram(keep_wait_histogram ? Histogram(wait_relative_error, 1e-6, 10 * 365 * kDay)
                                            : Histogram(0.5, 1.0, 2.0)) {}
