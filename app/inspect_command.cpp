@@ -43,7 +43,17 @@ constexpr std::array<std::string_view, 19> kAttributeOrder{
 // The lookup table that a /scalars `entity` refers to; "run" has none.
 std::optional<std::string> lookup_kind_of(const std::string& entity) {
   static const std::map<std::string, std::string, std::less<>> kinds{
-      {"service", "services"}, {"room", "rooms"}, {"group", "groups"}, {"facility", "facilities"}};
+      {"service", "services"},
+      {"room", "rooms"},
+      {"group", "groups"},
+      {"facility", "facilities"},
+      {"community", "communities"},
+      {"district", "districts"},
+      {"offer", "offers"},
+      {"escalation_level", "escalation_levels"},
+      {"visit_policy", "visit_policies"},
+      {"member_kind", "member_kinds"},
+      {"station_offer", "station_offers"}};
   const auto found = kinds.find(entity);
   if (found == kinds.end()) return std::nullopt;
   return found->second;

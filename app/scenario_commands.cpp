@@ -68,6 +68,20 @@ sim::trace::TraceLevel trace_level_of(scenario::TraceLevel level) {
 }
 
 // Directory of a run's traces: its variant, and the sweep point when there is a sweep.
+// The replication traces in `dir` (rep-NNNN.h5 and their .part files), from any earlier run.
+std::vector<std::filesystem::path> replication_files(const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> files;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with("rep-") && (name.ends_with(".h5") || name.ends_with(".h5.part"))) {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
 std::string run_directory(const scenario::ScenarioRun& run) {
   return run.sweep_point < 0 ? run.variant : fmt::format("{}-{:03d}", run.variant, run.sweep_point);
 }
@@ -170,13 +184,14 @@ int run_scenario(const RunOptions& options) {
           options.compression >= 0 ? options.compression : run.scenario.run.compression;
       const std::filesystem::path dir = output / run_directory(run);
       const sim::trace::Provenance base = provenance_of(run, options.file, source);
-      // Refuse existing outputs before simulating anything.
-      for (int r = 0; r < run.scenario.run.replications && !options.overwrite; ++r) {
-        const auto path = dir / fmt::format("rep-{:04d}.h5", r);
-        if (std::filesystem::exists(path)) {
+      // Refuse existing outputs before simulating anything; with --overwrite, also remove the
+      // replications of an earlier, larger run, which would otherwise be summarised with these.
+      for (const std::filesystem::path& path : replication_files(dir)) {
+        if (!options.overwrite) {
           throw sim::trace::TraceIoError(
               fmt::format("{}: already exists (use --overwrite to replace it)", path.string()));
         }
+        std::filesystem::remove(path);
       }
       auto sinks = [&](std::uint64_t replication) -> std::unique_ptr<sim::trace::TraceSink> {
         auto sink = std::make_unique<sim::trace::Hdf5TraceWriter>(

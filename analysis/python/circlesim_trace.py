@@ -53,7 +53,19 @@ NO_GROUP = np.iinfo(np.uint16).max
 _REQUEST_LOOKUPS = {"group": "groups", "service": "services", "facility": "facilities", "room": "rooms"}
 
 # The `entity` column of /scalars names a kind in the singular; "run" has no lookup table.
-_SCALAR_LOOKUPS = {"service": "services", "room": "rooms", "group": "groups", "facility": "facilities"}
+_SCALAR_LOOKUPS = {
+    "service": "services",
+    "room": "rooms",
+    "group": "groups",
+    "facility": "facilities",
+    "community": "communities",
+    "district": "districts",
+    "offer": "offers",
+    "escalation_level": "escalation_levels",
+    "visit_policy": "visit_policies",
+    "member_kind": "member_kinds",
+    "station_offer": "station_offers",
+}
 
 PathOrFile = str | os.PathLike | h5py.File
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/scenario/document_reader.hpp"
+#include "models/scenario/red_station_reader.hpp"
 #include "sim/capacity_schedule.hpp"
 #include "sim/time.hpp"
 
@@ -126,6 +127,8 @@ constexpr FacilityPart kFacilityParts[] = {
     {"neighbourhood_centres", FacilityKind::kNeighbourhoodCentre, "community"},
     {"street_offices", FacilityKind::kStreetOffice, "street"},
     {"district_departments", FacilityKind::kDistrictDepartment, "district"},
+    // Last, so that listing red stations leaves the other facilities' indices as they were.
+    {"red_stations", FacilityKind::kRedStation, "street"},
 };
 
 class FacilityReader : DocumentReader {
@@ -174,7 +177,51 @@ class FacilityReader : DocumentReader {
       scenario.rooms.push_back(read_room(rooms[r], fmt::format("{}/rooms/{}", base, r),
                                          facility_index, facility.id, hours, start_weekday));
     }
+    if (part.kind == FacilityKind::kRedStation) {
+      add_station_places(scenario, spec, base, facility, facility_index, hours, start_weekday);
+    }
     scenario.facilities.push_back(std::move(facility));
+  }
+
+  // A red station's seats, chargers and lockers: a room each, one place per "staff", open with
+  // the station. A worker who finds them all taken stands on one of `waiting` places (each
+  // room's own) or, with none free, balks and moves on (policies.red_station_overflow).
+  void add_station_places(Scenario& scenario, const json& spec, const std::string& base,
+                          Facility& facility, std::size_t facility_index,
+                          const std::optional<WeekHours>& hours, int start_weekday) {
+    std::size_t waiting = 0;
+    if (spec.contains("waiting") && spec["waiting"].is_number_integer() &&
+        spec["waiting"].get<std::int64_t>() > 0) {
+      waiting = spec["waiting"].get<std::size_t>();
+    }
+    const std::size_t listed = facility.rooms.size();
+    for (const StationPlace& place : kStationPlaces) {
+      int count = place.default_count;
+      if (spec.contains(place.key)) {
+        if (!spec[place.key].is_number_integer()) continue;  // reported by the schema check
+        count = spec[place.key].get<int>();
+      }
+      if (count <= 0) continue;  // none: no such room (a service naming it finds no station)
+      bool listed_too = false;
+      for (std::size_t r = 0; r < listed; ++r) {
+        if (scenario.rooms[facility.rooms[r]].type != place.key) continue;
+        listed_too = true;
+        error(fmt::format("{}/rooms/{}/type", base, r),
+              fmt::format("red station '{}' lists a room '{}' and has {} {} of its own (expected "
+                          "one of them: remove the room, or set {}: 0)",
+                          facility.id, place.key, count, place.key, place.key));
+      }
+      if (listed_too) continue;
+      Room room;
+      room.facility = facility_index;
+      room.facility_id = facility.id;
+      room.type = place.key;
+      room.staff = count;
+      room.capacity = weekly_capacity(hours, std::nullopt, count, start_weekday);
+      room.waiting_room = waiting;
+      facility.rooms.push_back(scenario.rooms.size());
+      scenario.rooms.push_back(std::move(room));
+    }
   }
 
   // opening_hours: the open intervals of each weekday; nothing when the facility never closes.
@@ -371,8 +418,17 @@ class FacilityReader : DocumentReader {
       // Read once, and reported once, for every facility the rule makes.
       const std::optional<WeekHours> hours = read_opening_hours(rule, base);
       std::vector<city::Index> areas;
+      const bool stations = part->kind == FacilityKind::kRedStation;
+      if (!stations && !rule.contains("rooms")) {
+        error(base, fmt::format("missing required key 'rooms' (expected the rooms of every {} "
+                                "the rule makes)",
+                                kind_name));
+        continue;
+      }
+      // Red stations by count stand in the most populous communities, run by their street.
+      const bool by_community = rule.contains("count") && stations;
       if (rule.contains("count")) {
-        if (std::string(part->area_key) != "community") {
+        if (std::string(part->area_key) != "community" && !stations) {
           error(base + "/count", fmt::format("a count places {}s only one per {}: leave it out "
                                              "(expected no count for {})",
                                              kind_name, part->area_key, kind_name));
@@ -393,23 +449,28 @@ class FacilityReader : DocumentReader {
         areas.resize(n);
         std::iota(areas.begin(), areas.end(), city::Index{0});
       }
+      const json rooms = rule.value("rooms", json::array());
       for (const city::Index area : areas) {
         Facility facility;
         const std::string& area_id =
-            std::string(part->area_key) == "community" ? c.communities[area].id
-            : std::string(part->area_key) == "street"  ? c.streets[area].id
-                                                       : c.districts[area].id;
+            std::string(part->area_key) == "community" || by_community ? c.communities[area].id
+            : std::string(part->area_key) == "street"                  ? c.streets[area].id
+                                                                       : c.districts[area].id;
         facility.id = prefix + "_" + area_id;
         facility.name = facility.id;
         facility.kind = part->kind;
-        facility.area = area;
-        facility.location = default_location(c, part->kind, area);
+        facility.area = by_community ? c.communities[area].street : area;
+        facility.location =
+            by_community ? c.communities[area].location : default_location(c, part->kind, area);
         const std::size_t index = scenario.facilities.size();
-        for (std::size_t r = 0; r < rule.at("rooms").size(); ++r) {
+        for (std::size_t r = 0; r < rooms.size(); ++r) {
           facility.rooms.push_back(scenario.rooms.size());
-          scenario.rooms.push_back(read_room(rule["rooms"][r], fmt::format("{}/rooms/{}", base, r),
-                                             index, facility.id, hours,
-                                             scenario.run.start_weekday));
+          scenario.rooms.push_back(read_room(rooms[r], fmt::format("{}/rooms/{}", base, r), index,
+                                             facility.id, hours, scenario.run.start_weekday));
+        }
+        if (stations) {
+          add_station_places(scenario, rule, base, facility, index, hours,
+                             scenario.run.start_weekday);
         }
         scenario.facilities.push_back(std::move(facility));
       }
@@ -496,6 +557,7 @@ city::Point default_location(const city::City& c, FacilityKind kind, city::Index
 
 void read_facilities(const YamlDocument& document, Diagnostics& diagnostics, Scenario& scenario) {
   FacilityReader(document, diagnostics).read(scenario);
+  read_red_station_overflow(document, diagnostics, scenario);
 }
 
 }  // namespace circlesim::scenario

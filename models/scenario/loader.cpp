@@ -7,11 +7,13 @@
 #include <set>
 
 #include "models/scenario/city_reader.hpp"
+#include "models/scenario/community_reader.hpp"
 #include "models/scenario/composition.hpp"
 #include "models/scenario/document_reader.hpp"
 #include "models/scenario/facility_reader.hpp"
 #include "models/scenario/schema_check.hpp"
 #include "models/scenario/semantic_checks.hpp"
+#include "models/scenario/shock_reader.hpp"
 #include "models/scenario/units.hpp"
 #include "models/scenario/yaml_document.hpp"
 #include "sim/error.hpp"
@@ -26,12 +28,9 @@ using nlohmann::json;
 // is rejected: nothing in a scenario is ever silently ignored.
 const std::map<std::string, std::string> kNotYetSimulated = {
     {"/calendar", "the calendar (holidays, day types)"},
-    {"/grid_members", "grid members"},
-    {"/policies/dispatch", "the dispatch policy"},
     {"/policies/priority", "the priority policy"},
     {"/policies/staffing", "the staffing policy"},
     {"/policies/placement", "the placement policy"},
-    {"/facilities/red_stations", "red stations"},
 };
 
 class Builder : DocumentReader {
@@ -52,7 +51,12 @@ class Builder : DocumentReader {
     guarded([&] { read_travel_times(doc_, diagnostics_, scenario); });  // names facilities
     guarded([&] { read_profiles(); });
     guarded([&] { read_services(scenario); });
+    // Model II: grid members and their policies need the services (skills, visits); shocks
+    // change the staff, members and facilities read before them.
+    guarded([&] { read_community_parts(doc_, diagnostics_, scenario); });
+    guarded([&] { read_shocks(doc_, diagnostics_, scenario); });
     if (!diagnostics_.empty()) return std::nullopt;
+    apply_shocks(scenario);
     return scenario;
   }
 
@@ -218,18 +222,16 @@ class Builder : DocumentReader {
         {"centre_room", Channel::kCentreRoom},
         {"neighbourhood_centre", Channel::kNeighbourhoodCentre},
         {"street_office", Channel::kStreetOffice},
+        {"home_visit", Channel::kHomeVisit},
+        {"red_station", Channel::kRedStation},
     };
     const std::string channel = spec.value("channel", "centre_room");
     const auto found = kChannels.find(channel);
-    if (found == kChannels.end()) {
-      error(base + "/channel", fmt::format("channel '{}' is not simulated yet (expected "
-                                           "centre_room, neighbourhood_centre or street_office)",
-                                           channel));
-    } else {
-      service.channel = found->second;
-    }
-    service.room_type = spec.value("room", "");
-    if (service.room_type.empty()) {
+    if (found != kChannels.end()) service.channel = found->second;  // else the schema says so
+    // A red station's own places are its seats unless the service names chargers, lockers or
+    // one of its rooms; a home service has no room.
+    service.room_type = spec.value("room", channel == "red_station" ? "seats" : "");
+    if (service.room_type.empty() && service.channel != Channel::kHomeVisit) {
       error(base, fmt::format("missing required key 'room' (expected the room type that "
                               "serves it at the {})",
                               channel));

@@ -169,6 +169,99 @@ struct GroupConfig {
 // The planning speeds of nanchang.md §5: 0.8 m/s for the elderly groups, 1.0 m/s otherwise.
 double default_walking_speed(const std::string& group_id);
 
+// ---- Model II: grid members, home services, care visits, red stations, shocks ----
+
+// Who a grid member is (programme.md §2): full-time community workers keep office hours,
+// in-service Party members volunteer in the evenings and at weekends, new-economy workers
+// (riders, couriers) between jobs.
+enum class MemberKind : std::uint8_t {
+  kCommunityWorker,
+  kPartyMemberVolunteer,
+  kNewEconomyVolunteer,
+};
+inline constexpr int kMemberKinds = 3;
+const char* to_string(MemberKind kind);  // the YAML name: community_worker, ...
+
+// A team of identical grid members (one `grid_members` entry): `count` people of one kind who
+// serve one grid, or, given by community, every grid of the community (its staff: the dispatch's
+// last resort before a queue).
+struct MemberTeam {
+  MemberKind kind = MemberKind::kPartyMemberVolunteer;
+  city::Index community = 0;
+  std::optional<city::Index> grid;  // none: the community's staff, serving all its grids
+  int count = 1;
+  // Members available over time, from the scenario start: `count` inside the availability
+  // windows, 0 outside (weekly); constant `count` without windows. Absences lower it.
+  sim::CapacitySchedule available = sim::CapacitySchedule::constant(1);
+  std::vector<std::size_t> skills;  // service indices they can provide; empty: every home service
+  double speed_m_per_min = 0;       // 0: each service's travel speed
+};
+
+// How the desk picks among the members free to take a home request (policies.dispatch).
+enum class DispatchKind : std::uint8_t {
+  kNearestAvailable,  // the nearest free member able to serve
+  kLeastBusy,         // the free member with the least busy time so far (spreads the load)
+  kSkillMatch,        // the free member with the fewest skills (keeps generalists free)
+  kPriorityByGroup,   // nearest available; the queue served by the groups' order in `groups`
+};
+
+struct DispatchPolicy {
+  DispatchKind kind = DispatchKind::kNearestAvailable;
+  std::vector<std::size_t> group_order;  // kPriorityByGroup: group indices, most urgent first
+  // A member's trip within the own grid (grid centres coincide): typical distance to a home.
+  double within_grid_m = 0;
+};
+
+// A home service (channel home_visit): its response-time target, from the request to the
+// member at the door.
+struct HomeServiceSettings {
+  double response_target_minutes = 60;
+};
+
+// A proactive care-visit policy (policies.care_visits[]): every member of `group` is visited
+// once every `interval`, by a member of their grid; each visit is a request of `service` (a
+// home_visit service: its duration and skills) without patience.
+struct CareVisitPolicy {
+  std::string id;
+  std::size_t group = 0;
+  std::size_t service = 0;
+  double interval_minutes = 30 * 1440.0;
+};
+
+// What a red station does with a worker it cannot seat (policies.red_station_overflow).
+struct RedStationOverflow {
+  // The worker tries the next nearest station offering the same thing within this distance of
+  // the first (straight line x detour); 0: gives up at once.
+  double next_within_m = 1000;
+  int max_tries = 3;  // stations tried in all, the first included
+};
+
+// Targets of escalated matters (targets.escalation): resolution time from the request.
+struct EscalationTargets {
+  double street_office_minutes = 3 * 1440.0;
+  double district_department_minutes = 10 * 1440.0;
+};
+
+// A dated shock (shocks[]): [from, to) in minutes from the scenario start.
+struct Shock {
+  std::string id;
+  double from = 0;
+  double to = 0;
+  // Demand surge: requests of the listed services by members of the listed groups living in the
+  // listed districts are `demand_factor` times as frequent (empty lists: all).
+  double demand_factor = 1;
+  std::vector<std::size_t> services;
+  std::vector<std::size_t> groups;
+  std::vector<city::Index> districts;
+  // Absences: this share of room staff and of grid members (of the listed member kinds; empty:
+  // all) in the listed districts is unavailable.
+  double staff_absent = 0;
+  double members_absent = 0;
+  std::vector<MemberKind> member_kinds;
+  // Closures: these facilities (indices) have no staff on duty.
+  std::vector<std::size_t> closed_facilities;
+};
+
 enum class ChoiceKind : std::uint8_t { kOwnCentre, kNearest, kLogit };
 
 // How a resident picks the facility for a request (policies.facility_choice).
@@ -195,6 +288,14 @@ struct Scenario {
   ChoicePolicy facility_choice;
   double travel_target_minutes = 15;  // the 15-minute service circle
   double wait_target_minutes = 15;
+  // Model II (all empty or default when the scenario has none of these parts):
+  std::vector<MemberTeam> member_teams;
+  DispatchPolicy dispatch;
+  std::vector<HomeServiceSettings> home_settings;  // per service (home_visit services only)
+  std::vector<CareVisitPolicy> care_visits;
+  RedStationOverflow red_station_overflow;
+  EscalationTargets escalation_targets;
+  std::vector<Shock> shocks;
 };
 
 }  // namespace circlesim::scenario

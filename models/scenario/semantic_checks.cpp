@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "models/scenario/embedded_schema.hpp"
+#include "models/scenario/red_station_reader.hpp"
 #include "models/scenario/schema_check.hpp"
 #include "models/scenario/units.hpp"
 
@@ -525,6 +526,7 @@ class SemanticChecker {
             facility_kind_of_[*id] = kind.singular;
           }
         }
+        if (std::string_view(kind.key) == "red_stations") collect_station_places(facility);
         const json* rooms = array_member(facility, "rooms");
         if (rooms == nullptr) continue;
         Names types_here;
@@ -547,6 +549,19 @@ class SemanticChecker {
     collect_generated_facilities(facilities);
   }
 
+  // A red station's own seats, chargers and lockers (the schema's defaults when not given) are
+  // room types of the red stations, if it has any.
+  void collect_station_places(const json* station) {
+    std::vector<std::string>& known = room_types_["red_stations"];
+    for (const StationPlace& place : kStationPlaces) {
+      const double count = number_of(member(station, place.key)).value_or(place.default_count);
+      if (count <= 0) continue;
+      if (std::find(known.begin(), known.end(), place.key) == known.end()) {
+        known.emplace_back(place.key);
+      }
+    }
+  }
+
   // Rules of facilities.generate make facilities of their kind with their rooms (how many is
   // known only with the city: at least one).
   void collect_generated_facilities(const json* facilities) {
@@ -559,6 +574,7 @@ class SemanticChecker {
       const FacilityKind* kind = facility_kind(*kind_name + "s");
       if (kind == nullptr) continue;  // the schema's enum says so
       facility_count_[kind->key] += 1;
+      if (std::string_view(kind->key) == "red_stations") collect_station_places(rule);
       const json* rooms = array_member(rule, "rooms");
       if (rooms == nullptr) continue;
       for (std::size_t r = 0; r < rooms->size(); ++r) {
@@ -1259,7 +1275,7 @@ class SemanticChecker {
         text_of(channel_value).value_or(channel_value == nullptr ? "centre_room" : std::string());
     const std::string room_pointer = pointer + "/room";
     const json* room_value = member(service, "room");
-    const std::optional<std::string> room = text_of(room_value);
+    std::optional<std::string> room = text_of(room_value);
     if (channel == "home_visit") {
       if (room_value != nullptr) {
         error(room_pointer,
@@ -1284,10 +1300,9 @@ class SemanticChecker {
       return;
     }
     if (room_value != nullptr && !room) return;  // not a string: the schema says so
-    std::vector<std::string> types = room_types_[kind.key];
-    if (channel == "red_station") {
-      for (const char* own : {"seats", "chargers", "lockers"}) types.emplace_back(own);
-    }
+    // A red station's default room; a scenario without stations is reported below.
+    if (channel == "red_station" && !room) room = "seats";
+    const std::vector<std::string>& types = room_types_[kind.key];
     if (facility_count_[kind.key] == 0) {
       error(room_value != nullptr ? room_pointer : pointer,
             fmt::format("channel {} is served in {}, but the scenario has none (expected "
@@ -1297,7 +1312,20 @@ class SemanticChecker {
       return;
     }
     if (!room || std::find(types.begin(), types.end(), *room) != types.end()) return;
-    error(room_pointer, unknown_room(kind, *room, types));
+    const std::string where = room_value != nullptr ? room_pointer : pointer;
+    const bool station_place = std::any_of(kStationPlaces.begin(), kStationPlaces.end(),
+                                           [&](const StationPlace& p) { return *room == p.key; });
+    if (channel == "red_station" && station_place) {
+      error(where, fmt::format("no red station has {} (every one has {}: 0{}; expected a red "
+                               "station with {} > 0{})",
+                               *room, *room,
+                               room_value == nullptr ? ", and room defaults to seats" : "", *room,
+                               types.empty()
+                                   ? std::string()
+                                   : fmt::format(", or a room of theirs: {}", list_names(types))));
+      return;
+    }
+    error(where, unknown_room(kind, *room, types));
   }
 
   static std::string unknown_room(const FacilityKind& kind, const std::string& room,

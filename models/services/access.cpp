@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <limits>
 
 #include "analysis/accessibility.hpp"
 
@@ -58,6 +59,35 @@ analysis::TravelTimeMatrix measured_minutes(const scenario::Scenario& scenario,
   analysis::TravelTimeMatrix minutes;
   for (const double speed : columns.speeds) minutes.minutes.emplace_back(metres.array() / speed);
   return minutes;
+}
+
+// Population-weighted mean distance from each group's residents to the offer's nearest place
+// (the network's own nearest, as a request by the nearest choice travels), offers x groups.
+std::vector<double> nearest_distances(const ServiceNetwork& network,
+                                      const std::vector<double>& members, std::size_t grids,
+                                      std::size_t groups) {
+  std::vector<double> nearest(network.offers().size() * groups,
+                              std::numeric_limits<double>::quiet_NaN());
+  std::vector<double> weighted(groups), people(groups);
+  for (std::size_t o = 0; o < network.offers().size(); ++o) {
+    const Offer& offer = network.offer(o);
+    if (offer.places.empty()) continue;
+    std::fill(weighted.begin(), weighted.end(), 0.0);
+    std::fill(people.begin(), people.end(), 0.0);
+    for (std::size_t g = 0; g < grids; ++g) {
+      const double d = offer.nearest[g].distance_m;
+      for (std::size_t k = 0; k < groups; ++k) {
+        const double p = members[g * groups + k];
+        if (p == 0) continue;
+        weighted[k] += p * d;
+        people[k] += p;
+      }
+    }
+    for (std::size_t k = 0; k < groups; ++k) {
+      if (people[k] > 0) nearest[o * groups + k] = weighted[k] / people[k];
+    }
+  }
+  return nearest;
 }
 
 }  // namespace
@@ -116,6 +146,7 @@ AccessMeasures measure_access(const scenario::Scenario& scenario, const city::Ci
   }
 
   AccessMeasures access;
+  access.nearest_m = nearest_distances(network, members, grids, groups);
   access.coverage.assign(network.offers().size() * groups, 0.0);
   access.accessibility.assign(network.offers().size() * groups, 0.0);
   access.no_access.assign(network.offers().size() * groups, 1.0);

@@ -44,9 +44,9 @@ class Sum {
 };
 
 // Why a request found no service point (kClosed: its room was closed and the service's
-// when_closed says leave).
-enum class UnmetReason : std::uint8_t { kNoFacility, kTooFar, kNotEligible, kClosed };
-inline constexpr int kUnmetReasons = 4;
+// when_closed says leave; kNoMember: a home service nobody in the community can provide).
+enum class UnmetReason : std::uint8_t { kNoFacility, kTooFar, kNotEligible, kClosed, kNoMember };
+inline constexpr int kUnmetReasons = 5;
 // The reason's name in traces (unmet_<name>); a new reason must be named here (-Wswitch).
 inline const char* to_string(UnmetReason reason) {
   switch (reason) {
@@ -58,6 +58,8 @@ inline const char* to_string(UnmetReason reason) {
       return "not_eligible";
     case UnmetReason::kClosed:
       return "closed";
+    case UnmetReason::kNoMember:
+      return "no_member";
   }
   return "unknown";
 }
@@ -127,6 +129,77 @@ struct EscalationCounts {
   double resolved = 0;         // served at the last place they were sent to
   double unresolved = 0;       // reneged, balked, or found no target
   sim::Tally resolution_time;  // first request to the end of service at the last place
+  // By the level that resolved the matter (0 street office, 1 district department): matters
+  // received, resolved there, their resolution time (from the request) and those within the
+  // level's target (targets.escalation).
+  struct Level {
+    double received = 0;
+    double resolved = 0;
+    Sum resolution_time;
+    double within_target = 0;
+  };
+  Level levels[2];
+};
+
+// Home services (channel home_visit), per service: requests made after the warm-up and how the
+// desk met them. A request counts once, by its outcome; in_system at the end.
+struct HomeCounts {
+  double requests = 0;
+  double served = 0;
+  double reneged = 0;    // the resident gave up before a member came (patience)
+  double no_member = 0;  // nobody in the grid's community can ever serve it (no able member)
+  double in_system = 0;
+  // How the member was found: free in the own grid, free in a neighbouring grid of the same
+  // community, the community's staff, or only after waiting in the queue.
+  double own_grid = 0;
+  double neighbour_grid = 0;
+  double community_staff = 0;
+  double queued = 0;
+  Sum response;  // request to the member at the door, of those served
+  double within_response_target = 0;
+  sim::Histogram response_histogram{0.01, 1e-3, 10 * 365 * 1440.0};
+  Sum member_travel;  // one way, minutes
+};
+
+// Proactive care visits, per policy.
+struct VisitCounts {
+  double due = 0;            // visits that fell due after the warm-up
+  double done = 0;           // of those, visited (at any time before the end)
+  double on_time = 0;        // visited within the interval after falling due
+  double overdue = 0;        // still not visited one interval after falling due, at the end
+  Sum backlog;               // visits due and not yet done, sampled hourly
+  double residents = 0;      // members of the group
+  double never_visited = 0;  // residents with no visit in the measured period
+  double no_member = 0;      // due visits nobody in the resident's community can make (dropped)
+};
+
+// Grid members by kind: their time and how evenly it is spread over teams.
+struct MemberCounts {
+  double members = 0;
+  double available_minutes = 0;  // member-minutes on duty in the measured period
+  double busy_minutes = 0;       // member-minutes travelling or serving (home and visits)
+  double home_requests = 0;      // requests and visits served
+  double visits = 0;
+  // Busy hours per member over the measured period, across the teams of this kind (each team
+  // counted by its members): mean, coefficient of variation and the 90th percentile.
+  double busy_hours_mean = 0;
+  double busy_hours_cv = 0;
+  double busy_hours_p90 = 0;
+};
+
+// Red stations, per thing offered (seats, chargers, lockers, or a room type of theirs). A
+// worker counts once the first station is left (served there, or moved on): arrivals =
+// served_first + served_later + blocked + reneged + in_system.
+struct RedStationCounts {
+  double arrivals = 0;      // workers arriving at a first station
+  double served_first = 0;  // found a place at the first station
+  double served_later = 0;  // found one at a later station, within the overflow distance
+  double blocked = 0;       // gave up: no place within reach
+  double reneged = 0;       // gave up standing (patience, with `waiting` places)
+  double in_system = 0;     // moved on and still on the way or at a later station at the end
+  double tries = 0;         // station visits in all
+  Sum extra_distance_m;     // walked beyond the first station, of those who moved on
+  std::vector<double> arrivals_by_hour;  // 24 values, workers arriving by hour of day
 };
 
 // Coverage: the share of each group's residents whose nearest place offering a kind of
@@ -138,6 +211,9 @@ struct AccessMeasures {
   // catchment = the travel target, no distance decay), and the share with none in reach.
   std::vector<double> accessibility;
   std::vector<double> no_access;
+  // offers x groups: population-weighted mean distance (metres of travel, detour included) from
+  // the group's residents to the nearest place of the offer; NaN without places or residents.
+  std::vector<double> nearest_m;
 };
 
 struct CityMeasures {
@@ -149,6 +225,11 @@ struct CityMeasures {
   std::vector<RoomCounts> rooms;
   std::vector<FlowCounts> facilities;  // the sum of each facility's rooms' flow, at the end
   EscalationCounts escalations;
+  std::vector<HomeCounts> home;                 // per service (zero for services not at home)
+  std::vector<VisitCounts> visits;              // per care-visit policy
+  MemberCounts members[3];                      // per scenario::MemberKind
+  std::vector<RedStationCounts> red_stations;   // per red-station offer (see red_station_offers)
+  std::vector<std::string> red_station_offers;  // their names: seats, chargers, ...
   AccessMeasures access;
   double residents = 0;
   double requests_simulated = 0;  // every request made, warm-up included

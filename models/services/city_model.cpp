@@ -10,10 +10,14 @@
 #include <map>
 
 #include "models/city/population.hpp"
+#include "models/community/care_visits.hpp"
+#include "models/community/community_report.hpp"
+#include "models/community/home_service_desk.hpp"
 #include "models/replications.hpp"
 #include "models/rooms/room_trace.hpp"
 #include "models/services/access.hpp"
 #include "models/services/demand_source.hpp"
+#include "models/services/red_station_report.hpp"
 #include "models/services/request_flow.hpp"
 #include "models/services/service_network.hpp"
 #include "sim/error.hpp"
@@ -151,6 +155,14 @@ void write_city_trace(sim::trace::TraceSink& sink, const scenario::Scenario& sce
   sink.write_lookup("rooms", models::room_names(scenario));
   lookup("communities", c.communities, [](const auto& k) { return k.id; });
   lookup("districts", c.districts, [](const auto& d) { return d.id; });
+  sink.write_lookup("escalation_levels", {"street_office", "district_department"});
+  lookup("visit_policies", scenario.care_visits, [](const auto& v) { return v.id; });
+  names.clear();
+  for (int k = 0; k < scenario::kMemberKinds; ++k) {
+    names.emplace_back(scenario::to_string(static_cast<scenario::MemberKind>(k)));
+  }
+  sink.write_lookup("member_kinds", names);
+  sink.write_lookup("station_offers", out.red_station_offers);
   names.clear();
   for (int o = 0; o < sim::trace::kRequestOutcomeCount; ++o) {
     names.emplace_back(sim::trace::to_string(static_cast<sim::trace::RequestOutcome>(o)));
@@ -208,11 +220,31 @@ void write_city_trace(sim::trace::TraceSink& sink, const scenario::Scenario& sce
   scalars.push_back({"escalations_unresolved", "run", 0, out.escalations.unresolved, "requests"});
   scalars.push_back(
       {"mean_resolution_time", "run", 0, out.escalations.resolution_time.mean(), "min"});
+  // Escalation by level (0 street office, 1 district department); `general` counts every request.
+  const double requests = out.groups.empty() ? 0.0 : out.groups.front().flow.requests;
+  for (std::uint32_t level = 0; level < 2; ++level) {
+    const EscalationCounts::Level& l = out.escalations.levels[level];
+    scalars.push_back({"escalation.received", "escalation_level", level, l.received, "requests"});
+    scalars.push_back({"escalation.share_of_requests", "escalation_level", level,
+                       requests > 0 ? l.received / requests : 0.0, "1"});
+    scalars.push_back({"escalation.resolved", "escalation_level", level, l.resolved, "requests"});
+    scalars.push_back({"escalation.mean_resolution_time", "escalation_level", level,
+                       l.resolution_time.mean(), "min"});
+    scalars.push_back(
+        {"escalation.within_target", "escalation_level", level, l.within_target, "requests"});
+  }
+  community::add_community_scalars(scalars, scenario, out);
+  add_red_station_scalars(scalars, scenario, out);
   scalars.push_back({"residents", "run", 0, out.residents, "people"});
   scalars.push_back({"requests_simulated", "run", 0, out.requests_simulated, "requests"});
   sink.write_scalars(scalars);
   sink.finish(finished ? sim::trace::TraceStatus::kComplete : sim::trace::TraceStatus::kInterrupted,
               stopped_at);
+}
+
+bool has_home_service(const scenario::Scenario& scenario) {
+  return std::any_of(scenario.services.begin(), scenario.services.end(),
+                     [](const auto& s) { return s.channel == scenario::Channel::kHomeVisit; });
 }
 
 }  // namespace
@@ -252,6 +284,17 @@ CityMeasures run_city_replication(const scenario::Scenario& scenario, std::uint6
 
   sim::Simulation sim;
   CityFlow flow(sim, scenario, c, residents, network, streams, warmup, out);
+  // Grid members and their desk, and the care visits they make (model II), when there are any.
+  std::optional<community::HomeServiceDesk> desk;
+  std::optional<community::CareVisitScheduler> visits;
+  if (!scenario.member_teams.empty() || has_home_service(scenario)) {
+    desk.emplace(sim, scenario, c, streams, warmup, out);
+    desk->set_observer(&flow);
+    flow.set_home_desk(&*desk);
+    if (!scenario.care_visits.empty()) {
+      visits.emplace(sim, scenario, residents, streams, warmup, *desk, out, end);
+    }
+  }
   std::vector<sim::trace::RequestRecord> rows;
   sim::trace::TraceSink* sink = output.sink;
   const bool trace_requests = sink != nullptr && sink->level() >= sim::trace::TraceLevel::kRequests;
@@ -292,6 +335,7 @@ CityMeasures run_city_replication(const scenario::Scenario& scenario, std::uint6
   const sim::Time stopped_at = sim.now();
   out.interrupted = !finished;
   out.stopped_at = stopped_at;
+  if (desk) desk->finish(stopped_at);  // reports what is in the system to the flow first
   flow.finish(stopped_at);
   hourly.finish();
   sampler.finish(stopped_at);

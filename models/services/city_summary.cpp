@@ -6,8 +6,10 @@
 #include <cmath>
 #include <functional>
 
-#include "analysis/confidence_interval.hpp"
+#include "models/community/community_report.hpp"
 #include "models/services/city_model.hpp"
+#include "models/services/red_station_report.hpp"
+#include "models/services/summary_interval.hpp"
 
 namespace circlesim::services {
 
@@ -20,13 +22,8 @@ class Table {
   Table(const std::vector<CityMeasures>& replications, double level)
       : replications_(replications), level_(level) {}
 
-  // "mean ± half-width", or the value and (n=1) for a single replication.
   std::string interval(const Measure& get) const {
-    std::vector<double> values;
-    for (const CityMeasures& r : replications_) values.push_back(get(r));
-    if (values.size() < 2) return fmt::format("{:.4g} (n=1)", values.front());
-    const analysis::ConfidenceInterval ci = analysis::t_confidence_interval(values, level_);
-    return fmt::format("{:.4g} ± {:.2g}", ci.mean, ci.half_width);
+    return interval_text(replications_, level_, get);
   }
 
  private:
@@ -145,6 +142,40 @@ std::string facility_table(const scenario::Scenario& scenario, const Table& t,
   return out;
 }
 
+// Escalated matters by the level that received them: what share of all requests reached it,
+// how many it resolved, how long from the request, and within the level's target.
+std::string escalation_table(const scenario::Scenario& scenario, const Table& t) {
+  std::string out = fmt::format(
+      "\nescalations (\"whistle and report\"), by the level that received them; resolution time "
+      "from the resident's request\n{:<22} {:>16} {:>16} {:>16} {:>18} {:>16}\n",
+      "level", "received", "share of req.", "resolved there", "resolution (min)", "within target");
+  const double targets[2] = {scenario.escalation_targets.street_office_minutes,
+                             scenario.escalation_targets.district_department_minutes};
+  const char* names[2] = {"street office", "district department"};
+  for (int level = 0; level < 2; ++level) {
+    auto get = [level](const CityMeasures& m) -> const EscalationCounts::Level& {
+      return m.escalations.levels[level];
+    };
+    out += fmt::format("{:<22} {:>16} {:>16} {:>16} {:>18} {:>16}\n",
+                       fmt::format("{} ({:g} d)", names[level], targets[level] / 1440.0),
+                       t.interval([&](const CityMeasures& m) { return get(m).received; }),
+                       t.interval([&](const CityMeasures& m) {
+                         return share(get(m).received, m.groups.front().flow.requests);
+                       }),
+                       t.interval([&](const CityMeasures& m) { return get(m).resolved; }),
+                       t.interval([&](const CityMeasures& m) {
+                         return get(m).resolution_time.count() > 0 ? get(m).resolution_time.mean()
+                                                                   : 0.0;
+                       }),
+                       t.interval([&](const CityMeasures& m) {
+                         return share(get(m).within_target, get(m).resolved);
+                       }));
+  }
+  out += fmt::format("unresolved (gave up or no target): {}\n",
+                     t.interval([](const CityMeasures& m) { return m.escalations.unresolved; }));
+  return out;
+}
+
 }  // namespace
 
 std::string city_summary_table(const scenario::Scenario& scenario,
@@ -178,17 +209,10 @@ std::string city_summary_table(const scenario::Scenario& scenario,
                     [d](const CityMeasures& m) -> const FlowCounts& { return m.districts[d]; }, {});
   }
   if (!replications.empty() && replications.front().escalations.escalated > 0) {
-    out += fmt::format(
-        "\nescalations: {} escalated, {} of them on to the district, {} resolved where they "
-        "were last sent, mean resolution time {} min\n",
-        t.interval([](const CityMeasures& m) { return m.escalations.escalated; }),
-        t.interval([](const CityMeasures& m) { return m.escalations.onward; }),
-        t.interval([](const CityMeasures& m) { return m.escalations.resolved; }),
-        t.interval([](const CityMeasures& m) {
-          return m.escalations.resolution_time.count() > 0 ? m.escalations.resolution_time.mean()
-                                                           : 0.0;
-        }));
+    out += escalation_table(scenario, t);
   }
+  out += community::community_summary(scenario, replications, scenario.run.confidence);
+  out += red_station_summary(scenario, replications, scenario.run.confidence);
   out += facility_table(scenario, t, replications, 10);
   // Rooms: the busiest ten by mean utilisation over the staff on duty (around the clock, a
   // room's opening hours would decide the ranking); rooms never on duty (NaN) come last.

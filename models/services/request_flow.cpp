@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "models/rooms/room_trace.hpp"
+#include "models/services/priority_classes.hpp"
 #include "sim/error.hpp"
 
 namespace circlesim::services {
@@ -31,26 +32,15 @@ CityFlow::CityFlow(sim::Simulation& sim, const scenario::Scenario& scenario, con
       warmup_(warmup),
       handler_(sim.add_handler(*this)),
       choice_rng_(streams.stream("choice")),
-      escalation_delay_rng_(streams.stream("escalation_delay")) {
-  // Priority classes: the distinct priorities in use, most urgent first.
-  std::vector<int> used;
-  for (const scenario::Service& s : scenario.services) {
-    used.push_back(s.priority);
-    for (const int p : s.priority_by_group) {
-      if (p >= 0) used.push_back(p);
-    }
-  }
-  std::sort(used.begin(), used.end());
-  used.erase(std::unique(used.begin(), used.end()), used.end());
-  class_of_priority_.assign(static_cast<std::size_t>(used.back()) + 1, 0);
-  for (std::size_t k = 0; k < used.size(); ++k) {
-    class_of_priority_[static_cast<std::size_t>(used[k])] = static_cast<int>(k);
-  }
+      escalation_delay_rng_(streams.stream("escalation_delay")),
+      station_routes_(scenario, city, network) {
+  const PriorityClasses classes = priority_classes(scenario);
+  class_of_priority_ = classes.class_of_priority;
   for (const scenario::Room& room : scenario.rooms) {
     sim::ServerPoolConfig config;
     config.name = room.facility_id + "/" + room.type;
     config.capacity = room.capacity;
-    config.priority_classes = static_cast<int>(used.size());
+    config.priority_classes = classes.count;
     config.preemption =
         room.preemptive ? sim::Preemption::kPreemptiveResume : sim::Preemption::kNone;
     config.waiting_room = room.waiting_room;
@@ -71,6 +61,10 @@ CityFlow::CityFlow(sim::Simulation& sim, const scenario::Scenario& scenario, con
   out_.rooms.resize(scenario.rooms.size());
   for (RoomCounts& room : out_.rooms) room.utilisation_by_hour.assign(24, 0.0);
   out_.facilities.resize(scenario.facilities.size());
+  // Red stations: one set of counts per thing they offer (seats, chargers, ...).
+  out_.red_station_offers = station_routes_.names();
+  out_.red_stations.resize(out_.red_station_offers.size());
+  for (RedStationCounts& station : out_.red_stations) station.arrivals_by_hour.assign(24, 0.0);
   for (const scenario::GroupConfig& g : scenario.groups) {
     group_speed_.push_back(g.walking_speed_m_per_min);
   }
@@ -78,6 +72,7 @@ CityFlow::CityFlow(sim::Simulation& sim, const scenario::Scenario& scenario, con
   mean_duration_.assign(scenario.rooms.size(), 0.0);
   std::vector<double> offered(scenario.rooms.size(), 0.0);
   for (std::size_t s = 0; s < scenario.services.size(); ++s) {
+    if (network.offer_of_service(s) == kNone) continue;  // served at home
     for (const Candidate& place : network.offer(network.offer_of_service(s)).places) {
       mean_duration_[place.room] += scenario.services[s].duration.mean();
       offered[place.room] += 1;
@@ -102,6 +97,7 @@ std::uint32_t CityFlow::allocate() {
 
 void CityFlow::release(std::uint32_t slot) {
   requests_[slot].stage = Stage::kFree;
+  requests_[slot].station_tries = 0;  // a reused slot is no red station's until request() says
   requests_[slot].next_free = free_;
   free_ = slot;
 }
@@ -216,6 +212,10 @@ void CityFlow::request(std::size_t service, std::uint16_t group, std::uint32_t r
     unmet(service, group, resident, UnmetReason::kNotEligible);
     return;
   }
+  if (s.channel == scenario::Channel::kHomeVisit) {
+    ask_at_home(service, group, resident, duration, patience);
+    return;
+  }
   const std::optional<Candidate> place = choose(service, resident);
   if (!place) {
     unmet(service, group, resident, UnmetReason::kNoFacility);
@@ -245,6 +245,7 @@ void CityFlow::request(std::size_t service, std::uint16_t group, std::uint32_t r
   r.stage = Stage::kFirst;
   r.escalate = escalate && network_.escalation_offer_of_service(service) != kNone;
   r.onward = r.escalate && onward && network_.onward_offer_of_service(service) != kNone;
+  r.station_tries = s.channel == scenario::Channel::kRedStation ? 1 : 0;
   sim_.post_in(travel, handler_, kReachRoom, slot);
 }
 
@@ -275,6 +276,10 @@ void CityFlow::unmet(std::size_t service, std::uint16_t group, std::uint32_t res
 }
 
 void CityFlow::handle_event(sim::Simulation& /*sim*/, std::uint16_t kind, std::uint32_t slot) {
+  if (kind == kReachNextStation) {
+    reach_next_station(slot);
+    return;
+  }
   Request& r = requests_[slot];
   r.reached = sim_.now();
   // Only the first place: a matter passed on by staff waits for opening (it has no patience).
@@ -334,6 +339,7 @@ void CityFlow::on_departure(const sim::PoolDeparture& d) {
     room.arrivals += 1;
     if (served) room.served += 1;
   }
+  if (r.station_tries > 0 && r.stage == Stage::kFirst && leave_station(slot, d)) return;
   if (r.stage == Stage::kEscalated && served && r.onward) {
     trace_row(r, sim::trace::RequestOutcome::kEscalated, d.service_start, d.departure);
     pass_on(slot, d.departure, Stage::kOnward);
@@ -344,6 +350,7 @@ void CityFlow::on_departure(const sim::PoolDeparture& d) {
       if (served) {
         out_.escalations.resolved += 1;
         out_.escalations.resolution_time.add(d.departure - r.made);
+        count_resolution(r, d.departure);
       } else {
         out_.escalations.unresolved += 1;
       }
@@ -376,6 +383,7 @@ void CityFlow::pass_on(std::uint32_t slot, sim::Time now, Stage to) {
     release(slot);
     return;
   }
+  if (r.made >= warmup_) out_.escalations.levels[escalation_level(target.facility)].received += 1;
   const scenario::Escalation& e = scenario_.services[r.service].escalation;
   const std::optional<sim::Distribution>& delay_of = onward ? e.onward_delay : e.delay;
   const sim::Time delay = delay_of ? delay_of->sample(escalation_delay_rng_) : 0.0;
@@ -385,6 +393,75 @@ void CityFlow::pass_on(std::uint32_t slot, sim::Time now, Stage to) {
   r.travel = 0;
   r.patience = sim::kNever;  // a matter passed on is not abandoned
   sim_.post_at(now + delay, handler_, kReachEscalationTarget, slot);
+}
+
+int CityFlow::escalation_level(std::uint32_t facility) const {
+  return scenario_.facilities[facility].kind == scenario::FacilityKind::kDistrictDepartment ? 1 : 0;
+}
+
+void CityFlow::count_resolution(const Request& r, sim::Time end) {
+  const int level = escalation_level(r.facility);
+  EscalationCounts::Level& counts = out_.escalations.levels[level];
+  const double time = end - r.made;
+  counts.resolved += 1;
+  counts.resolution_time.add(time);
+  const scenario::EscalationTargets& targets = scenario_.escalation_targets;
+  if (time <= (level == 0 ? targets.street_office_minutes : targets.district_department_minutes)) {
+    counts.within_target += 1;
+  }
+}
+
+bool CityFlow::leave_station(std::uint32_t slot, const sim::PoolDeparture& d) {
+  Request& r = requests_[slot];
+  const std::uint32_t offer = station_routes_.station_offer(network_.offer_of_service(r.service));
+  RedStationCounts* counts =
+      r.made >= warmup_ && offer != kNone ? &out_.red_stations[offer] : nullptr;
+  if (counts != nullptr) {
+    counts->tries += 1;
+    if (r.station_tries == 1) {
+      counts->arrivals += 1;
+      const auto hour = static_cast<std::size_t>(sim::time_of_day(d.arrival) / 60.0);
+      counts->arrivals_by_hour[std::min<std::size_t>(hour, 23)] += 1;
+    }
+  }
+  const bool no_place =
+      d.outcome == sim::PoolOutcome::kBalked || d.outcome == sim::PoolOutcome::kSentAway;
+  const std::uint32_t first = first_room_of(r);
+  if (no_place) {
+    if (const RedStationRoutes::Stop* next = station_routes_.stop(first, r.station_tries)) {
+      const scenario::Service& s = scenario_.services[r.service];
+      const double speed = s.speed_given ? s.speed_m_per_min : walking_speed(r.requester.groups);
+      const sim::Time walk = next->hop_m / speed;
+      r.first_room = first;
+      r.room = next->room;
+      r.facility = next->facility;
+      r.travel += walk;
+      ++r.station_tries;
+      sim_.post_in(walk, handler_, kReachNextStation, slot);
+      return true;
+    }
+  }
+  if (counts != nullptr) {
+    if (d.outcome == sim::PoolOutcome::kServed) {
+      (r.station_tries == 1 ? counts->served_first : counts->served_later) += 1;
+    } else if (no_place) {
+      counts->blocked += 1;
+    } else {
+      counts->reneged += 1;
+    }
+    if (r.station_tries > 1) {
+      counts->extra_distance_m.add(station_routes_.stop(first, r.station_tries - 1)->walked_m);
+    }
+  }
+  return false;
+}
+
+void CityFlow::reach_next_station(std::uint32_t slot) {
+  Request& r = requests_[slot];
+  r.reached = sim_.now();
+  // No when_closed here: a closed station has no free place, and the worker moves on.
+  pools_[r.room]->arrive(priority_class(r.service, r.requester.groups), r.duration, r.patience,
+                         slot);
 }
 
 void CityFlow::record(const Request& r, sim::trace::RequestOutcome outcome, sim::Time start,
@@ -398,7 +475,8 @@ void CityFlow::record(const Request& r, sim::trace::RequestOutcome outcome, sim:
   const double travel_target = scenario_.travel_target_minutes;
   const double wait_target = scenario_.wait_target_minutes;
   // Under the first room too: record is only called for the first place's outcome.
-  for_each_breakdown(r.service, r.requester, r.room, [&](FlowCounts& f, FlowWithQuantiles* q) {
+  const std::uint32_t room = first_room_of(r);
+  for_each_breakdown(r.service, r.requester, room, [&](FlowCounts& f, FlowWithQuantiles* q) {
     f.requests += 1;
     switch (outcome) {
       case sim::trace::RequestOutcome::kServed:
@@ -450,6 +528,78 @@ void CityFlow::trace_row(const Request& r, sim::trace::RequestOutcome outcome, s
   rows_->push_back(row);
 }
 
+void CityFlow::ask_at_home(std::size_t service, std::uint16_t group, std::uint32_t resident,
+                           sim::Time duration, sim::Time patience) {
+  if (home_ == nullptr) {
+    unmet(service, group, resident, UnmetReason::kNoMember);
+    return;
+  }
+  community::HomeRequest request;
+  request.resident = resident;
+  request.grid = residents_.grid[resident];
+  request.groups = residents_.groups[resident];
+  request.service = static_cast<std::uint16_t>(service);
+  request.group = group;
+  request.duration = duration;
+  request.patience = patience;
+  home_->request(request);
+}
+
+void CityFlow::home_request_done(const community::HomeRequestDone& done) {
+  using Outcome = sim::trace::RequestOutcome;
+  const community::HomeRequest& q = done.request;
+  const bool served = done.outcome == community::HomeOutcome::kServed;
+  const Outcome outcome = served                                             ? Outcome::kServed
+                          : done.outcome == community::HomeOutcome::kReneged ? Outcome::kReneged
+                                                                             : Outcome::kUnmet;
+  const std::uint64_t number = next_request_++;
+  if (rows_ != nullptr && done.outcome != community::HomeOutcome::kInSystem) {
+    sim::trace::RequestRecord row;
+    row.request = number;
+    row.resident = q.resident;
+    row.group = q.group;
+    row.service = q.service;
+    row.facility = kNone;  // served at home
+    row.room = kNone;
+    row.outcome = outcome;
+    row.arrival = done.made;
+    row.start = served ? done.at_door : std::numeric_limits<double>::quiet_NaN();
+    row.end = done.end;
+    row.travel = served ? done.travel : 0.0;
+    rows_->push_back(row);
+  }
+  if (done.made < warmup_) return;
+  // The resident does not travel: the wait is until a member is sent, the sojourn until the
+  // service at home ends.
+  const double wait = done.dispatched - done.made;
+  const double wait_target = scenario_.wait_target_minutes;
+  for_each_breakdown(q.service, requester_of(q.resident), [&](FlowCounts& f, FlowWithQuantiles* h) {
+    f.requests += 1;
+    switch (done.outcome) {
+      case community::HomeOutcome::kServed:
+        f.served += 1;
+        f.wait.add(wait);
+        f.sojourn.add(done.end - done.made);
+        if (wait <= wait_target) f.within_wait_target += 1;
+        if (h != nullptr) {
+          h->wait_histogram.add(wait);
+          h->sojourn_histogram.add(done.end - done.made);
+        }
+        break;
+      case community::HomeOutcome::kReneged:
+        f.reneged += 1;
+        break;
+      case community::HomeOutcome::kNoMember:
+        f.unmet += 1;
+        f.unmet_by_reason[static_cast<int>(UnmetReason::kNoMember)] += 1;
+        break;
+      case community::HomeOutcome::kInSystem:
+        f.in_system += 1;
+        break;
+    }
+  });
+}
+
 void CityFlow::reset_statistics() {
   for (auto& pool : pools_) pool->reset_statistics();
 }
@@ -461,10 +611,17 @@ void CityFlow::finish(sim::Time now) {
   }
   for (const Request& r : requests_) {
     if (r.stage != Stage::kFirst || r.made < warmup_) continue;
-    for_each_breakdown(r.service, r.requester, r.room, [&](FlowCounts& f, FlowWithQuantiles*) {
-      f.requests += 1;
-      f.in_system += 1;
-    });
+    for_each_breakdown(r.service, r.requester, first_room_of(r),
+                       [&](FlowCounts& f, FlowWithQuantiles*) {
+                         f.requests += 1;
+                         f.in_system += 1;
+                       });
+    // Red stations count a worker once the first station is left: those on their way on.
+    if (r.station_tries > 1) {
+      const std::uint32_t offer =
+          station_routes_.station_offer(network_.offer_of_service(r.service));
+      if (offer != kNone) out_.red_stations[offer].in_system += 1;
+    }
   }
   // Facilities: their rooms' flows, summed once here rather than per request.
   for (std::size_t f = 0; f < scenario_.facilities.size(); ++f) {

@@ -69,7 +69,10 @@ std::size_t ServiceNetwork::offer_index(scenario::Channel channel, const std::st
 
 ServiceNetwork::ServiceNetwork(const scenario::Scenario& scenario, const city::City& city) {
   for (const scenario::Service& service : scenario.services) {
-    offer_of_service_.push_back(offer_index(service.channel, service.room_type));
+    // A service at home has no place to go to (the grid members come): no offer.
+    offer_of_service_.push_back(service.channel == scenario::Channel::kHomeVisit
+                                    ? kNone
+                                    : offer_index(service.channel, service.room_type));
     if (service.escalation.probability > 0) {
       const auto channel = service.escalation.to == scenario::EscalationTarget::kStreetOffice
                                ? scenario::Channel::kStreetOffice

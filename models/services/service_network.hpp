@@ -64,6 +64,7 @@ class ServiceNetwork {
   ServiceNetwork(const scenario::Scenario& scenario, const city::City& city);
 
   // The offer each service uses (index into offers()).
+  // kNone for a service at home.
   [[nodiscard]] std::size_t offer_of_service(std::size_t service) const {
     return offer_of_service_[service];
   }

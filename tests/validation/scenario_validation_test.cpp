@@ -184,6 +184,9 @@ TEST(ScenarioValidationFolder, EveryFileIsChecked) {
   std::vector<std::string> checked;
   for (const Case& c : cases()) checked.push_back(c.file);
   checked.emplace_back("city-erlang-c.yaml");  // the city model's case: city_validation_test.cpp
+  // Red stations' cases: red_station_validation_test.cpp.
+  checked.emplace_back("red-station-mmck.yaml");
+  checked.emplace_back("red-station-overflow.yaml");
   for (const auto& entry : std::filesystem::directory_iterator(scenario_dir())) {
     if (entry.path().extension() != ".yaml") continue;
     EXPECT_NE(std::find(checked.begin(), checked.end(), entry.path().filename().string()),

@@ -150,8 +150,8 @@ const InvalidCase kCases[] = {
      "services.0.duration.cv"},
     {"erlang-zero-phases.yaml", 17, "got 0 (expected integer, >= 1)", "services.0.duration.k"},
     // Parts of the language that the model does not simulate yet.
-    {"not-simulated-grid-members.yaml", 6, "not simulated yet; remove it to run this scenario",
-     "grid_members"},
+    {"not-simulated-staffing-policy.yaml", 7, "not simulated yet; remove it to run this scenario",
+     "policies.staffing"},
 };
 // clang-format on
 

@@ -409,7 +409,7 @@ services:
 )");
   EXPECT_REPORTS(diagnostics, 10, "services.1.room",
                  "no red station has a room 'charger'; did you mean 'chargers'? (expected a room "
-                 "type of the red stations: seats, chargers, lockers)");
+                 "type of the red stations: seats, chargers)");
   EXPECT_REPORTS(diagnostics, 11, "services.2.room", "a home_visit service is served at home");
   EXPECT_REPORTS(diagnostics, 12, "services.3.room",
                  "channel neighbourhood_centre is served in neighbourhood centres, but the "
