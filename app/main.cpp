@@ -10,6 +10,7 @@
 #include "app/check_engine.hpp"
 #include "app/inspect_command.hpp"
 #include "app/scenario_commands.hpp"
+#include "app/summarize_command.hpp"
 #include "circlesim/version.hpp"
 #include "sim/error.hpp"
 #include "sim/trace/hdf5_trace_writer.hpp"
@@ -103,6 +104,9 @@ int main(int argc, char** argv) {
   inspect_command->add_flag("--allow-partial", inspect.allow_partial,
                             "Also read .h5.part files of running or interrupted runs");
 
+  circlesim::app::SummarizeOptions summarize;
+  CLI::App* summarize_command = circlesim::app::add_summarize_command(app, summarize);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -116,6 +120,7 @@ int main(int argc, char** argv) {
     if (schema->parsed()) return circlesim::app::run_schema();
     if (run_command->parsed()) return circlesim::app::run_scenario(run);
     if (inspect_command->parsed()) return circlesim::app::run_inspect(inspect);
+    if (summarize_command->parsed()) return circlesim::app::run_summarize(summarize);
   } catch (const circlesim::sim::InvalidParameter& e) {
     fmt::print(stderr, "circlesim: invalid parameter: {}\n", e.what());
     return kExitUsage;

@@ -68,14 +68,36 @@ std::vector<CapacityChange>::const_iterator CapacitySchedule::first_change_after
 int CapacitySchedule::capacity_at(Time t) const {
   CIRCLESIM_REQUIRE(!std::isnan(t) && t < kNever, "capacity schedule: time must be finite, got {}",
                     t);
+  if (!dated_.empty() && t < dated_end_) {
+    const auto after =
+        std::upper_bound(dated_.begin() + 1, dated_.end(), t,
+                         [](Time time, const CapacityChange& c) { return time < c.at; });
+    return t < 0 ? dated_.front().servers : std::prev(after)->servers;
+  }
+  return cycle_capacity_at(t);
+}
+
+int CapacitySchedule::cycle_capacity_at(Time t) const {
   // The city model asks at every arrival whether the room is open; most rooms never change.
-  if (is_constant() || t < 0) return changes_.front().servers;
+  if (changes_.size() == 1 || t < 0) return changes_.front().servers;
   // The change point before the first one after t (the first of the cycle is at its start).
   return std::prev(first_change_after(t, cycle_of(t)))->servers;
 }
 
 CapacityChange CapacitySchedule::next_change(Time t) const {
-  if (is_constant() || !(t < kNever)) return CapacityChange{kNever, 0};  // also NaN
+  if (!dated_.empty() && t < dated_end_) {
+    const auto after =
+        std::upper_bound(dated_.begin(), dated_.end(), t,
+                         [](Time time, const CapacityChange& c) { return time < c.at; });
+    if (after != dated_.end()) return *after;
+    // The end of the last window: the cycle again, from its servers then.
+    return CapacityChange{dated_end_, cycle_capacity_at(dated_end_)};
+  }
+  return cycle_next_change(t);
+}
+
+CapacityChange CapacitySchedule::cycle_next_change(Time t) const {
+  if (changes_.size() == 1 || !(t < kNever)) return CapacityChange{kNever, 0};  // also NaN
   t = std::max(t, 0.0);  // before time 0 the first change point already applies
   const double k = cycle_of(t);
   const auto after = first_change_after(t, k);
@@ -90,7 +112,35 @@ CapacityChange CapacitySchedule::next_change(Time t) const {
 int CapacitySchedule::max_capacity() const {
   int best = 0;
   for (const CapacityChange& c : changes_) best = std::max(best, c.servers);
+  for (const CapacityChange& c : dated_) best = std::max(best, c.servers);
   return best;
+}
+
+CapacitySchedule CapacitySchedule::with_window(Time from, Time to,
+                                               const std::function<int(int)>& transform) const {
+  CIRCLESIM_REQUIRE(std::isfinite(from) && std::isfinite(to) && from >= 0 && to > from,
+                    "capacity schedule: a dated window needs 0 <= from < to, finite; got [{}, {})",
+                    from, to);
+  // Every change point of the schedule as it is, up to the new end, with the window applied.
+  const Time end = std::max(to, dated_end_);
+  std::vector<CapacityChange> points;
+  auto add = [&](Time at, int servers) {
+    if (from <= at && at < to) servers = std::max(0, transform(servers));
+    if (!points.empty() && points.back().at == at) points.pop_back();
+    if (points.empty() || points.back().servers != servers) points.push_back({at, servers});
+  };
+  add(0.0, capacity_at(0.0));
+  for (CapacityChange next = next_change(0.0); next.at < end; next = next_change(next.at)) {
+    if (from > points.back().at && from < next.at) add(from, capacity_at(from));
+    if (to > points.back().at && to < next.at) add(to, capacity_at(to));
+    add(next.at, next.servers);
+  }
+  if (from > points.back().at && from < end) add(from, capacity_at(from));
+  if (to > points.back().at && to < end) add(to, capacity_at(to));
+  CapacitySchedule result = *this;
+  result.dated_ = std::move(points);
+  result.dated_end_ = end;
+  return result;
 }
 
 }  // namespace circlesim::sim

@@ -1,7 +1,9 @@
 // How many servers a pool has over time: constant, or piecewise constant (shifts, opening
-// hours), either once from time 0 or repeating with a period such as a day or a week.
+// hours), either once from time 0 or repeating with a period such as a day or a week; and dated
+// windows that change it for a while (absences, closures), after which the cycle goes on.
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "sim/time.hpp"
@@ -30,9 +32,20 @@ class CapacitySchedule {
   // The time of next_change(t).
   [[nodiscard]] Time next_change_after(Time t) const { return next_change(t).at; }
   [[nodiscard]] int max_capacity() const;
-  [[nodiscard]] bool is_constant() const { return changes_.size() == 1; }
+  [[nodiscard]] bool is_constant() const { return changes_.size() == 1 && dated_.empty(); }
+  // The change points of the cycle (or of the one-off schedule), without dated windows.
   [[nodiscard]] const std::vector<CapacityChange>& changes() const { return changes_; }
   [[nodiscard]] Time period() const { return period_; }
+  // Change points in all: the cycle's and the dated ones (a bound for searches that walk them).
+  [[nodiscard]] std::size_t change_points() const { return changes_.size() + dated_.size(); }
+
+  // This schedule with the servers over [from, to) replaced by transform(servers) (for example
+  // a share absent, or 0 for a closure); before and after, unchanged. Windows compose: each
+  // applies to the schedule as the earlier ones left it. Until the end of the last window the
+  // schedule is held as dated change points (from time 0, so that memory grows with the
+  // window's end, not with the run), then the cycle takes over again.
+  [[nodiscard]] CapacitySchedule with_window(Time from, Time to,
+                                             const std::function<int(int)>& transform) const;
 
  private:
   CapacitySchedule(std::vector<CapacityChange> changes, Time period);
@@ -43,8 +56,15 @@ class CapacitySchedule {
   [[nodiscard]] std::vector<CapacityChange>::const_iterator first_change_after(Time t,
                                                                                double k) const;
 
+  // The cyclic (or one-off) schedule alone, ignoring dated windows.
+  [[nodiscard]] int cycle_capacity_at(Time t) const;
+  [[nodiscard]] CapacityChange cycle_next_change(Time t) const;
+
   std::vector<CapacityChange> changes_;
   Time period_;  // kNever for a one-off schedule
+  // Dated windows: absolute change points from 0 that replace the cycle before dated_end_.
+  std::vector<CapacityChange> dated_;
+  Time dated_end_ = 0;
 };
 
 }  // namespace circlesim::sim

@@ -107,6 +107,16 @@ struct DemandStream {
   double rate_per_minute = 0;
   bool per_member = false;
   std::optional<Profile> profile;  // none: constant
+  // Surges of top-level shocks limited to some districts: the profile carries the larger of
+  // `factor` and 1 over [from, to), and a request by a resident is kept with probability
+  // (factor if the resident lives in a listed district, else 1) / that.
+  struct DistrictSurge {
+    double from = 0;
+    double to = 0;
+    double factor = 1;
+    std::vector<bool> in_district;  // by district index
+  };
+  std::vector<DistrictSurge> district_surges;
 };
 
 // What a requester does on finding the room closed (no staff on duty) when arriving.
@@ -242,22 +252,25 @@ struct EscalationTargets {
   double district_department_minutes = 10 * 1440.0;
 };
 
-// A dated shock (shocks[]): [from, to) in minutes from the scenario start.
+// A dated shock (shocks[]): [from, to) in minutes from the scenario start. Empty lists mean
+// "all". The loader applies absences and closures to the rooms' and teams' schedules, and
+// surges to the demand streams (DemandStream::profile and district_surges).
 struct Shock {
   std::string id;
   double from = 0;
   double to = 0;
-  // Demand surge: requests of the listed services by members of the listed groups living in the
-  // listed districts are `demand_factor` times as frequent (empty lists: all).
+  // Demand: requests of the listed services, from streams of the listed groups, by residents of
+  // the listed districts, are `demand_factor` times as frequent.
   double demand_factor = 1;
   std::vector<std::size_t> services;
   std::vector<std::size_t> groups;
-  std::vector<city::Index> districts;
-  // Absences: this share of room staff and of grid members (of the listed member kinds; empty:
-  // all) in the listed districts is unavailable.
+  std::vector<city::Index> demand_districts;
+  // Absences: these shares of the room staff and of the grid members (of the listed kinds) in
+  // the listed districts are unavailable.
   double staff_absent = 0;
   double members_absent = 0;
   std::vector<MemberKind> member_kinds;
+  std::vector<city::Index> absence_districts;
   // Closures: these facilities (indices) have no staff on duty.
   std::vector<std::size_t> closed_facilities;
 };

@@ -23,6 +23,8 @@ DemandSource::DemandSource(sim::Simulation& sim, CityFlow& flow, const scenario:
       group_(static_cast<std::uint16_t>(scenario.services[service].demand[stream].group)),
       arrivals_(streams.stream("demand", service * 1024 + stream)),
       attributes_(streams.stream("request_attributes", service * 1024 + stream)),
+      thinning_(streams.stream("shock_thinning", service * 1024 + stream)),
+      surges_(scenario.services[service].demand[stream].district_surges),
       end_(end),
       handler_(sim.add_handler(*this)) {
   const scenario::DemandStream& d = service_.demand[stream];
@@ -81,10 +83,24 @@ void DemandSource::handle_event(sim::Simulation& sim, std::uint16_t, std::uint32
   const bool onward =
       service_.escalation.onward_probability > 0 &&
       boost::random::uniform_01<double>()(attributes_) < service_.escalation.onward_probability;
-  if (resident != kNone) {
+  if (resident != kNone && kept_by_surges(sim.now(), resident)) {
     flow_.request(service_index_, group_, resident, duration, patience, escalate, onward);
   }
   schedule_next(sim);
+}
+
+bool DemandSource::kept_by_surges(sim::Time now, std::uint32_t resident) {
+  if (surges_.empty()) return true;
+  double keep = 1;
+  for (const scenario::DemandStream::DistrictSurge& surge : surges_) {
+    if (now < surge.from || now >= surge.to) continue;
+    const city::Index district =
+        city_.communities[city_.grids[residents_.grid[resident]].community].district;
+    // The profile carries max(factor, 1): thin down to the factor here, or to 1 elsewhere.
+    keep *= (surge.in_district[district] ? surge.factor : 1.0) / std::max(surge.factor, 1.0);
+  }
+  // Drawn only inside a surge, so that other times keep their draws.
+  return keep >= 1.0 || boost::random::uniform_01<double>()(thinning_) < keep;
 }
 
 }  // namespace circlesim::services

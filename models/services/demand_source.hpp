@@ -31,6 +31,8 @@ class DemandSource final : public sim::EventHandler {
  private:
   void schedule_next(sim::Simulation& sim);
   std::uint32_t pick_resident();
+  // Whether a request made now by `resident` survives the district surges' thinning.
+  bool kept_by_surges(sim::Time now, std::uint32_t resident);
 
   CityFlow& flow_;
   const scenario::Service& service_;
@@ -41,6 +43,8 @@ class DemandSource final : public sim::EventHandler {
   std::uint16_t group_;
   sim::RandomEngine arrivals_;
   sim::RandomEngine attributes_;
+  sim::RandomEngine thinning_;
+  const std::vector<scenario::DemandStream::DistrictSurge>& surges_;
   std::optional<sim::PoissonArrivals> constant_;
   std::optional<sim::ProfileArrivals> profiled_;
   bool per_member_ = true;

@@ -322,7 +322,7 @@ sim::Time CityFlow::next_opening(std::uint32_t room, sim::Time after) const {
   const sim::CapacitySchedule& capacity = scenario_.rooms[room].capacity;
   // A weekly schedule that opens at all opens within one cycle of its change points.
   sim::Time t = after;
-  for (std::size_t k = 0; k <= capacity.changes().size(); ++k) {
+  for (std::size_t k = 0; k <= capacity.change_points(); ++k) {
     const sim::CapacityChange next = capacity.next_change(t);
     if (next.at == sim::kNever || next.servers > 0) return next.at;
     t = next.at;

@@ -421,5 +421,66 @@ TEST(CapacityScheduleTest, RejectsConstantWithoutServers) {
               ThrowsMessage<InvalidParameter>(HasSubstr("got -3")));
 }
 
+// Dated windows (absences, closures) against their definition: the base schedule, with each
+// window's transform applied to the servers inside it, in order; and next_change walks exactly
+// the points where that changes.
+TEST(CapacityScheduleTest, DatedWindowsAgreeWithTheirDefinition) {
+  // Open 08:00-12:00 (3 staff) and 14:00-18:00 (2 staff) every day.
+  const CapacitySchedule base =
+      CapacitySchedule::cyclic({{0, 0}, {480, 3}, {720, 0}, {840, 2}, {1080, 0}}, kDay);
+  auto absent_third = [](int servers) {
+    return static_cast<int>(std::floor(servers * 2 / 3.0 + 0.5));
+  };
+  auto closed = [](int) { return 0; };
+  // An absence over days 2-9 from mid-morning, and a closure over day 5 to noon of day 6.
+  const CapacitySchedule shocked = base.with_window(2 * kDay + 600, 9 * kDay, absent_third)
+                                       .with_window(5 * kDay, 6 * kDay + 720, closed);
+  auto expected = [&](Time t) {
+    int servers = base.capacity_at(t);
+    if (t >= 2 * kDay + 600 && t < 9 * kDay) servers = absent_third(servers);
+    if (t >= 5 * kDay && t < 6 * kDay + 720) servers = 0;
+    return servers;
+  };
+  for (Time t = 0; t < 12 * kDay; t += 7.5) {
+    ASSERT_EQ(shocked.capacity_at(t), expected(t)) << "at " << t;
+  }
+  // Walking next_change from 0 lands on every change of the expected capacity, and only there.
+  Time t = 0;
+  int changes = 0;
+  for (CapacityChange next = shocked.next_change(t); next.at < 12 * kDay;
+       next = shocked.next_change(next.at)) {
+    EXPECT_EQ(next.servers, expected(next.at)) << "at " << next.at;
+    EXPECT_EQ(shocked.capacity_at(next.at), next.servers);
+    for (Time u = t + 2.5; u < next.at; u += 2.5) {
+      ASSERT_EQ(shocked.capacity_at(u), shocked.capacity_at(t))
+          << "between " << t << " and " << next.at;
+    }
+    t = next.at;
+    ++changes;
+  }
+  EXPECT_GT(changes, 30);
+  // After the windows the cycle goes on as before.
+  EXPECT_EQ(shocked.capacity_at(20 * kDay + 500), 3);
+  EXPECT_EQ(shocked.next_change(20 * kDay + 500).at, 20 * kDay + 720);
+  EXPECT_FALSE(shocked.is_constant());
+  EXPECT_GT(shocked.change_points(), base.change_points());
+}
+
+TEST(CapacityScheduleTest, ADatedWindowOnAConstantScheduleEnds) {
+  const CapacitySchedule closed =
+      CapacitySchedule::constant(4).with_window(100, 250, [](int) { return 0; });
+  EXPECT_EQ(closed.capacity_at(99), 4);
+  EXPECT_EQ(closed.capacity_at(100), 0);
+  EXPECT_EQ(closed.capacity_at(249.9), 0);
+  EXPECT_EQ(closed.capacity_at(250), 4);
+  EXPECT_EQ(closed.next_change(0).at, 100);
+  EXPECT_EQ(closed.next_change(100).at, 250);
+  EXPECT_EQ(closed.next_change(100).servers, 4);
+  EXPECT_EQ(closed.next_change(250).at, kNever);
+  EXPECT_THAT(
+      [] { (void)CapacitySchedule::constant(1).with_window(5, 5, [](int s) { return s; }); },
+      ThrowsMessage<InvalidParameter>(HasSubstr("needs 0 <= from < to")));
+}
+
 }  // namespace
 }  // namespace circlesim::sim
