@@ -97,8 +97,8 @@ class EventTracer final : public sim::EventObserver {
 
 // Time averages per room and per interval (queue length, busy staff, staff on duty), from the
 // pools' own time-weighted integrals: exact, whatever happens inside an interval. The rows go
-// to the sink a day's worth at a time, so memory does not grow with the run; without a sink
-// nothing is sampled.
+// to the sink a day's worth at a time, so memory does not grow with the run; without a sink (or
+// without rooms) nothing is sampled.
 class IntervalSampler final : public sim::EventHandler {
  public:
   static constexpr int kMetrics = 3;  // queue_length, busy_servers, capacity
@@ -109,7 +109,8 @@ class IntervalSampler final : public sim::EventHandler {
       : pools_(pools),
         interval_(interval),
         end_(end),
-        sink_(sink),
+        // A city served only at home has no rooms: no time series, rather than one of nothing.
+        sink_(pools.empty() ? nullptr : sink),
         previous_(pools.size() * kMetrics, 0.0),
         banked_(pools.size() * kMetrics, 0.0),
         changes_(pools.size(), std::numeric_limits<std::uint64_t>::max()),

@@ -332,6 +332,10 @@ void Hdf5TraceWriter::write_block(std::vector<std::byte> packed, std::size_t row
 }
 
 void Hdf5TraceWriter::write_timeseries(const TimeSeries& series) {
+  if (series.entities == 0) {
+    throw TraceIoError(
+        fmt::format("time series {}: no entities (write none instead)", series.metric));
+  }
   if (series.values.size() != series.times.size() * series.entities) {
     throw TraceIoError(fmt::format("time series {}: {} values for {} times x {} entities",
                                    series.metric, series.values.size(), series.times.size(),
