@@ -106,7 +106,8 @@ std::string community_summary(const scenario::Scenario& scenario,
         "service", "requests", "served", "reneged", "no member", "mean resp. (min)",
         "p90 resp. (min)", "within target", "own grid", "other grid", "staff / queued");
     for (std::size_t s = 0; s < scenario.services.size(); ++s) {
-      if (!is_home(scenario.services[s])) continue;
+      // A service nobody asks for (one that only care visits use) has nothing to show here.
+      if (!is_home(scenario.services[s]) || scenario.services[s].demand.empty()) continue;
       auto h = [s](const services::CityMeasures& m) -> const services::HomeCounts& {
         return m.home[s];
       };

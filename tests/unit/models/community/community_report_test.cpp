@@ -35,6 +35,8 @@ services::CityMeasures measures(double served) {
 
 scenario::Scenario with_everything() {
   scenario::Scenario s = testing::small_scenario();
+  // Residents ask for the home services (a service only visits use is not in the table).
+  for (scenario::Service& service : s.services) service.demand.push_back({});
   s.member_teams.push_back(testing::team(0, 0, 3, {}, scenario::MemberKind::kCommunityWorker));
   scenario::CareVisitPolicy policy;
   policy.id = "weekly";
@@ -82,6 +84,11 @@ TEST(CommunityReport, SummaryTablesWithIntervalsOrNothing) {
   EXPECT_THAT(text, HasSubstr("weekly"));
   EXPECT_THAT(text, HasSubstr("community_worker"));
   EXPECT_THAT(text, ::testing::Not(HasSubstr("service2")));
+  // A home service nobody asks for (care visits only) is left out of the table.
+  scenario::Scenario visits_only = with_everything();
+  visits_only.services[0].demand.clear();
+  EXPECT_THAT(community_summary(visits_only, {measures(8), measures(6)}, 0.95),
+              ::testing::Not(HasSubstr("service0")));
   scenario::Scenario rooms_only = testing::small_scenario();
   rooms_only.services.resize(1);
   rooms_only.services[0].channel = scenario::Channel::kCentreRoom;
