@@ -613,6 +613,65 @@ sim::trace::HistogramSet TraceReader::histograms(const std::string& metric) cons
   return set;
 }
 
+bool TraceReader::has_table(const std::string& name) const {
+  return has_object("/" + name, H5O_TYPE_DATASET);
+}
+
+sim::trace::Table TraceReader::table(const std::string& name) const {
+  const std::string path = "/" + name;
+  if (!has_table(name)) throw error("no table " + path);
+  const std::string what = context("reading table " + path);
+  const Hid dataset = open_dataset(path);
+  const Hid stored = make_type(H5Dget_type(dataset.get()), what);
+  if (H5Tget_class(stored.get()) != H5T_COMPOUND) {
+    throw error(fmt::format("{} is not a table (not a compound dataset)", path));
+  }
+  const int members = H5Tget_nmembers(stored.get());
+  check(members, what);
+  // A memory type of doubles with the stored names: HDF5 converts each member by name.
+  const auto columns = static_cast<std::size_t>(members);
+  const Hid memory =
+      make_type(H5Tcreate(H5T_COMPOUND, std::max<std::size_t>(1, columns) * 8), what);
+  sim::trace::Table table;
+  for (unsigned m = 0; m < static_cast<unsigned>(members); ++m) {
+    char* member_name = H5Tget_member_name(stored.get(), m);
+    if (member_name == nullptr) check(-1, what);
+    std::string column_name(member_name);
+    H5free_memory(member_name);
+    if (H5Tget_member_class(stored.get(), m) != H5T_FLOAT) {
+      throw error(fmt::format("{}: column '{}' is not float64", path, column_name));
+    }
+    check(H5Tinsert(memory.get(), column_name.c_str(), m * sizeof(double), H5T_NATIVE_DOUBLE),
+          what);
+    table.columns.push_back({std::move(column_name), {}});
+  }
+  const std::size_t rows = table_rows(dataset.get(), what);
+  std::vector<double> packed(rows * columns);
+  if (!packed.empty()) {
+    check(H5Dread(dataset.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, packed.data()), what);
+  }
+  for (std::size_t c = 0; c < columns; ++c) {
+    std::vector<double>& values = table.columns[c].values;
+    values.resize(rows);
+    for (std::size_t r = 0; r < rows; ++r) values[r] = packed[r * columns + c];
+  }
+  std::vector<std::string> names;
+  check(H5Aiterate2(dataset.get(), H5_INDEX_NAME, H5_ITER_INC, nullptr, collect_attribute_name,
+                    &names),
+        what);
+  for (const std::string& key : names) {
+    const AttributeValue value = *object_attribute(path, key);
+    if (const auto* text = std::get_if<std::string>(&value)) {
+      table.attributes[key] = *text;
+    } else if (const auto* integer = std::get_if<std::int64_t>(&value)) {
+      table.attributes[key] = static_cast<double>(*integer);
+    } else {
+      table.attributes[key] = std::get<double>(value);
+    }
+  }
+  return table;
+}
+
 std::vector<DatasetInfo> TraceReader::datasets() const {
   std::vector<std::string> paths;
   check(H5Ovisit2(file(), H5_INDEX_NAME, H5_ITER_INC, collect_dataset_path, &paths, H5O_INFO_BASIC),

@@ -92,6 +92,12 @@ class TraceReader {
   [[nodiscard]] std::vector<std::string> histogram_metrics() const;
   [[nodiscard]] sim::trace::HistogramSet histograms(const std::string& metric) const;
 
+  // A table written by TraceSink::write_table at /<name> ("geography/grids"), columns in the
+  // order written, numeric attributes as doubles. has_table is false for traces without it
+  // (older files, scenarios without a city); table() then throws.
+  [[nodiscard]] bool has_table(const std::string& name) const;
+  [[nodiscard]] sim::trace::Table table(const std::string& name) const;
+
   // Every dataset in the file, sorted by path.
   [[nodiscard]] std::vector<DatasetInfo> datasets() const;
 

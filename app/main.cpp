@@ -7,8 +7,12 @@
 
 #include <exception>
 
+#include "app/batch_command.hpp"
 #include "app/check_engine.hpp"
+#include "app/compare_command.hpp"
 #include "app/inspect_command.hpp"
+#include "app/regress_command.hpp"
+#include "app/report_command.hpp"
 #include "app/scenario_commands.hpp"
 #include "app/summarize_command.hpp"
 #include "circlesim/version.hpp"
@@ -96,6 +100,9 @@ int main(int argc, char** argv) {
                    "run.trace.interval, else 15 for rooms and 60 for a city)")
       ->check(CLI::Range(1.0, 10080.0));
 
+  circlesim::app::BatchOptions batch;
+  CLI::App* batch_command = circlesim::app::add_batch_command(app, batch);
+
   circlesim::app::InspectOptions inspect;
   CLI::App* inspect_command = app.add_subcommand(
       "inspect", "Show a trace file: provenance, datasets and sizes, outcomes, summary measures");
@@ -106,6 +113,15 @@ int main(int argc, char** argv) {
 
   circlesim::app::SummarizeOptions summarize;
   CLI::App* summarize_command = circlesim::app::add_summarize_command(app, summarize);
+
+  circlesim::app::CompareOptions compare;
+  CLI::App* compare_command = circlesim::app::add_compare_command(app, compare);
+
+  circlesim::app::ReportOptions report;
+  CLI::App* report_command = circlesim::app::add_report_command(app, report);
+
+  circlesim::app::RegressOptions regress;
+  CLI::App* regress_command = circlesim::app::add_regress_command(app, regress);
 
   try {
     app.parse(argc, argv);
@@ -119,8 +135,12 @@ int main(int argc, char** argv) {
     if (validate->parsed()) return circlesim::app::run_validate(validate_files);
     if (schema->parsed()) return circlesim::app::run_schema();
     if (run_command->parsed()) return circlesim::app::run_scenario(run);
+    if (batch_command->parsed()) return circlesim::app::run_batch(batch);
     if (inspect_command->parsed()) return circlesim::app::run_inspect(inspect);
     if (summarize_command->parsed()) return circlesim::app::run_summarize(summarize);
+    if (compare_command->parsed()) return circlesim::app::run_compare(compare);
+    if (report_command->parsed()) return circlesim::app::run_report(report);
+    if (regress_command->parsed()) return circlesim::app::run_regress(regress);
   } catch (const circlesim::sim::InvalidParameter& e) {
     fmt::print(stderr, "circlesim: invalid parameter: {}\n", e.what());
     return kExitUsage;

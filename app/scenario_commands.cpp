@@ -7,14 +7,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <stdexcept>
 
-#include <H5public.h>
-#include <boost/version.hpp>
-
+#include "app/run_support.hpp"
 #include "app/signals.hpp"
-#include "circlesim/version.hpp"
 #include "models/rooms/room_model.hpp"
 #include "models/scenario/embedded_schema.hpp"
 #include "models/scenario/loader.hpp"
@@ -23,97 +18,6 @@
 #include "sim/trace/hdf5_trace_writer.hpp"
 
 namespace circlesim::app {
-
-namespace {
-
-// Writes `text` to dir/name through a temporary file renamed into place, so that an interrupted
-// run never leaves a half-written file that looks complete.
-void write_atomically(const std::filesystem::path& dir, const std::string& name,
-                      const std::string& text) {
-  std::filesystem::create_directories(dir);
-  const std::filesystem::path target = dir / name;
-  const std::filesystem::path temporary = dir / (name + ".partial");
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) throw std::runtime_error("cannot write " + temporary.string());
-  }
-  std::filesystem::rename(temporary, target);
-}
-
-// A scenario file that is not there is missing input (66), not an invalid scenario (65).
-bool report_if_missing(const std::string& file) {
-  std::error_code error;
-  if (std::filesystem::exists(file, error)) return false;
-  fmt::print(stderr, "{}: cannot open: no such file\n", file);
-  return true;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-sim::trace::TraceLevel trace_level_of(scenario::TraceLevel level) {
-  switch (level) {
-    case scenario::TraceLevel::kSummary:
-      return sim::trace::TraceLevel::kSummary;
-    case scenario::TraceLevel::kRequests:
-      return sim::trace::TraceLevel::kRequests;
-    case scenario::TraceLevel::kEvents:
-      return sim::trace::TraceLevel::kEvents;
-  }
-  return sim::trace::TraceLevel::kSummary;
-}
-
-// Directory of a run's traces: its variant, and the sweep point when there is a sweep.
-// The replication traces in `dir` (rep-NNNN.h5 and their .part files), from any earlier run.
-std::vector<std::filesystem::path> replication_files(const std::filesystem::path& dir) {
-  std::vector<std::filesystem::path> files;
-  std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
-    const std::string name = entry.path().filename().string();
-    if (name.starts_with("rep-") && (name.ends_with(".h5") || name.ends_with(".h5.part"))) {
-      files.push_back(entry.path());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
-std::string run_directory(const scenario::ScenarioRun& run) {
-  return run.sweep_point < 0 ? run.variant : fmt::format("{}-{:03d}", run.variant, run.sweep_point);
-}
-
-sim::trace::Provenance provenance_of(const scenario::ScenarioRun& run, const std::string& file,
-                                     const std::string& source) {
-  sim::trace::Provenance p;
-  p.software_version = kVersion;
-  p.git_sha = kGitSha;
-  p.created_utc = sim::trace::utc_now_iso8601();
-  p.scenario_name = run.scenario.run.name;
-  p.variant = run.sweep_point < 0 ? run.variant : run_directory(run);
-  p.master_seed = static_cast<std::int64_t>(run.scenario.run.seed);
-  p.warmup = run.scenario.run.warmup;
-  p.horizon = run.scenario.run.horizon;
-  p.source_path = file;
-  p.source_yaml = source;
-  p.resolved_yaml = run.resolved_yaml;
-  p.hdf5_version = fmt::format("{}.{}.{}", H5_VERS_MAJOR, H5_VERS_MINOR, H5_VERS_RELEASE);
-  p.yaml_cpp_version = CIRCLESIM_YAML_CPP_VERSION;
-  p.boost_version = fmt::format("{}.{}.{}", BOOST_VERSION / 100000, BOOST_VERSION / 100 % 1000,
-                                BOOST_VERSION % 100);
-  return p;
-}
-// The command line's interval, else the scenario's, else the model's default.
-double trace_interval(const RunOptions& options, const scenario::Scenario& scenario) {
-  if (options.trace_interval) return *options.trace_interval;
-  if (scenario.run.trace_interval) return *scenario.run.trace_interval;
-  return scenario::default_trace_interval(scenario.city.has_value());
-}
-
-}  // namespace
 
 int run_validate(const std::vector<std::string>& files) {
   int status = 0;
@@ -195,7 +99,7 @@ int run_scenario(const RunOptions& options) {
       }
       auto sinks = [&](std::uint64_t replication) -> std::unique_ptr<sim::trace::TraceSink> {
         auto sink = std::make_unique<sim::trace::Hdf5TraceWriter>(
-            dir / fmt::format("rep-{:04d}.h5", replication), run_writer);
+            dir / replication_file_name(replication), run_writer);
         sim::trace::Provenance p = base;
         p.replication = static_cast<std::int64_t>(replication);
         sink->begin(p);
@@ -204,8 +108,9 @@ int run_scenario(const RunOptions& options) {
       const auto started = std::chrono::steady_clock::now();
       if (run.scenario.city) {
         // The community-service model of a city; scenarios of rooms alone run the room model.
-        const auto replications = services::run_city_replications(
-            run.scenario, options.jobs, sinks, &stop, trace_interval(options, run.scenario));
+        const auto replications =
+            services::run_city_replications(run.scenario, options.jobs, sinks, &stop,
+                                            trace_interval(options.trace_interval, run.scenario));
         if (stop.load() != 0) break;
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -221,8 +126,9 @@ int run_scenario(const RunOptions& options) {
             "replication's residents and service network took at most {:.2f} s\n",
             requests, seconds, seconds > 0 ? requests / seconds : 0.0, options.jobs, build);
       } else {
-        const auto replications = models::run_room_replications(
-            run.scenario, options.jobs, sinks, &stop, trace_interval(options, run.scenario));
+        const auto replications =
+            models::run_room_replications(run.scenario, options.jobs, sinks, &stop,
+                                          trace_interval(options.trace_interval, run.scenario));
         if (stop.load() != 0) break;
         summaries.push_back(models::room_summary_table(run.scenario, replications));
       }

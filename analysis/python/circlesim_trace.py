@@ -40,6 +40,7 @@ __all__ = [
     "load_timeseries",
     "load_summary",
     "load_histogram",
+    "load_table",
 ]
 
 FORMAT = "circlesim-trace"
@@ -343,7 +344,9 @@ def load_summary(path: PathOrFile, allow_partial: bool = False) -> pd.DataFrame:
                 entity_name = scenario_name
             elif entity in _SCALAR_LOOKUPS:
                 kind = _SCALAR_LOOKUPS[entity]
-                names = tables.setdefault(kind, _lookup(file, kind))
+                if kind not in tables:  # read each lookup once, not once per row
+                    tables[kind] = _lookup(file, kind)
+                names = tables[kind]
                 if entity_id >= len(names):
                     raise TraceError(
                         f"{file.filename}: /scalars entity_id {entity_id} is outside "
@@ -393,6 +396,26 @@ def load_histogram(path: PathOrFile, metric: str = "wait", allow_partial: bool =
             "unit": _to_python(group.attrs.get("unit")),
             "relative_error": _to_python(group.attrs.get("relative_error")),
         }
+
+
+def load_table(path: PathOrFile, name: str, allow_partial: bool = False) -> pd.DataFrame:
+    """A table of named float64 columns (``TraceSink::write_table``) at /<name>, e.g.
+    ``geography/grids`` or ``geography/facilities`` of a city's trace, as a DataFrame with the
+    columns in the order written and the table's attributes in ``DataFrame.attrs``.
+
+    Raises TraceError when the file has no such table: traces of a scenario of rooms alone, and
+    traces written before tables existed, have none.
+    """
+    with _session(path, allow_partial) as file:
+        dataset = file.get(name)
+        if not isinstance(dataset, h5py.Dataset):
+            raise TraceError(f"{file.filename}: no table /{name}")
+        if dataset.dtype.names is None:
+            raise TraceError(f"{file.filename}: /{name} is not a table (not a compound dataset)")
+        rows = dataset[()]
+        frame = pd.DataFrame({column: rows[column].astype(np.float64) for column in dataset.dtype.names})
+        frame.attrs = {key: _to_python(value) for key, value in dataset.attrs.items()}
+        return frame
 
 
 # --------------------------------------------------------------------------------------------

@@ -260,6 +260,8 @@ ReplicationMeasures run_room_replication(const scenario::Scenario& scenario,
   auto run_to = [&](sim::Time until) {
     while (sim.now() < until) {
       if (output.stop != nullptr && output.stop->load() != 0) return false;
+      if (output.simulated != nullptr)
+        output.simulated->store(sim.now(), std::memory_order_relaxed);
       sim.run_until(std::min(until, sim.now() + 60.0));
     }
     return true;

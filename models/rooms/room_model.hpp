@@ -50,6 +50,8 @@ struct ReplicationOutput {
   sim::trace::TraceSink* sink = nullptr;
   const std::atomic<int>* stop = nullptr;
   double interval = 15.0;  // minutes per time-series interval
+  // When set, the simulated time reached (min), stored at the same polls: progress for batches.
+  std::atomic<double>* simulated = nullptr;
 };
 
 ReplicationMeasures run_room_replication(const scenario::Scenario& scenario,

@@ -150,6 +150,10 @@ AccessMeasures measure_access(const scenario::Scenario& scenario, const city::Ci
   access.coverage.assign(network.offers().size() * groups, 0.0);
   access.accessibility.assign(network.offers().size() * groups, 0.0);
   access.no_access.assign(network.offers().size() * groups, 1.0);
+  access.reach.assign(network.offers().size() * grids * groups, 0);
+  auto reach = [&](std::size_t o, std::size_t g, std::size_t k) -> std::uint8_t& {
+    return access.reach[(o * grids + g) * groups + k];
+  };
   static constexpr const char* kKinds[] = {"community_centre", "neighbourhood_centre",
                                            "red_station", "street_office", "district_department"};
   for (std::size_t o = 0; o < network.offers().size(); ++o) {
@@ -184,7 +188,10 @@ AccessMeasures measure_access(const scenario::Scenario& scenario, const city::Ci
           const auto i = static_cast<Eigen::Index>(g);
           const double p = members[g * groups + k];
           people += p;
-          if (last_nearest(i, c) <= target) within += p;
+          if (last_nearest(i, c) <= target) {
+            within += p;
+            reach(o, g, k) = 1;
+          }
           weighted += p * fca.accessibility(i, c);
           if (fca.accessibility(i, c) == 0.0) without += p;
         }
@@ -198,6 +205,13 @@ AccessMeasures measure_access(const scenario::Scenario& scenario, const city::Ci
     const analysis::CoverageResult covered = analysis::coverage(demand, supply, travel, target);
     const analysis::FcaResult fca =
         analysis::two_step_fca(demand, supply, travel, {target, analysis::DistanceDecay::kNone});
+    for (std::size_t g = 0; g < grids; ++g) {
+      for (std::size_t k = 0; k < groups; ++k) {
+        const double minutes =
+            covered.nearest_minutes(static_cast<Eigen::Index>(g), static_cast<Eigen::Index>(k));
+        if (minutes <= target) reach(o, g, k) = 1;
+      }
+    }
     for (std::size_t k = 0; k < groups; ++k) {
       // A group without residents has NaN shares: report it as no access at all.
       auto value = [](double x, double otherwise) { return std::isnan(x) ? otherwise : x; };

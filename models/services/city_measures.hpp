@@ -214,6 +214,9 @@ struct AccessMeasures {
   // offers x groups: population-weighted mean distance (metres of travel, detour included) from
   // the group's residents to the nearest place of the offer; NaN without places or residents.
   std::vector<double> nearest_m;
+  // offers x grids x groups: 1 when the offer's nearest place is within the travel target from
+  // the grid at the group's walking speed (what coverage counts), else 0. For the trace's map.
+  std::vector<std::uint8_t> reach;
 };
 
 struct CityMeasures {

@@ -16,6 +16,7 @@
 #include "models/replications.hpp"
 #include "models/rooms/room_trace.hpp"
 #include "models/services/access.hpp"
+#include "models/services/city_geography_trace.hpp"
 #include "models/services/demand_source.hpp"
 #include "models/services/red_station_report.hpp"
 #include "models/services/request_flow.hpp"
@@ -317,6 +318,8 @@ CityMeasures run_city_replication(const scenario::Scenario& scenario, std::uint6
   auto run_to = [&](sim::Time until) {
     while (sim.now() < until) {
       if (output.stop != nullptr && output.stop->load() != 0) return false;
+      if (output.simulated != nullptr)
+        output.simulated->store(sim.now(), std::memory_order_relaxed);
       sim.run_until(std::min(until, sim.now() + 60.0));
       if (trace_requests && rows.size() >= 4096) {
         sink->append_requests(rows);
@@ -341,6 +344,7 @@ CityMeasures run_city_replication(const scenario::Scenario& scenario, std::uint6
   sampler.finish(stopped_at);
   if (sink != nullptr) {
     if (trace_requests && !rows.empty()) sink->append_requests(rows);
+    write_city_geography(*sink, scenario, c, out.access);
     write_city_trace(*sink, scenario, c, out, finished, stopped_at);
   }
   return out;

@@ -2,10 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <map>
 #include <optional>
+#include <set>
+#include <string_view>
+#include <variant>
 
 #include "sim/trace/hdf5_handle.hpp"
 #include "sim/trace/packed_table.hpp"
@@ -78,20 +82,21 @@ void write_array(hid_t parent, const std::string& name, hid_t type, std::vector<
 
 namespace {
 
-// A 2-D array of doubles (rows x columns) that grows by rows: a time series written block by
-// block while the simulation runs.
+// An array of doubles that grows by rows: a time series written block by block while the
+// simulation runs. A vector (rank 1, one column) or a matrix (rank 2, rows x columns: also with
+// one column, so that a series of one room keeps the [T, R] shape readers expect).
 class GrowingArray {
  public:
-  GrowingArray(hid_t parent, const std::string& name, std::size_t columns, int compression)
-      : name_(name), columns_(columns) {
+  GrowingArray(hid_t parent, const std::string& name, std::size_t columns, int compression,
+               int rank)
+      : name_(name), columns_(columns), rank_(rank) {
     const std::array<hsize_t, 2> initial{0, columns};
     const std::array<hsize_t, 2> maximum{H5S_UNLIMITED, columns};
-    const Hid space =
-        make_space(H5Screate_simple(columns == 1 ? 1 : 2, initial.data(), maximum.data()), name);
+    const Hid space = make_space(H5Screate_simple(rank, initial.data(), maximum.data()), name);
     const Hid create = make_plist(H5Pcreate(H5P_DATASET_CREATE), "dataset " + name);
     // Chunks of whole rows, about kArrayChunkBytes each.
     const std::array<hsize_t, 2> chunk{chunk_rows_for(columns), columns};
-    check(H5Pset_chunk(create.get(), columns == 1 ? 1 : 2, chunk.data()), "chunking " + name);
+    check(H5Pset_chunk(create.get(), rank, chunk.data()), "chunking " + name);
     if (compression > 0) {
       check(H5Pset_shuffle(create.get()), "shuffle filter on " + name);
       check(H5Pset_deflate(create.get(), static_cast<unsigned>(compression)),
@@ -104,7 +109,7 @@ class GrowingArray {
 
   void append(const double* values, std::size_t rows) {
     if (rows == 0) return;
-    const int rank = columns_ == 1 ? 1 : 2;
+    const int rank = rank_;
     const std::array<hsize_t, 2> size{rows_ + rows, columns_};
     check(H5Dset_extent(dataset_.get(), size.data()), "extending " + name_);
     const Hid file_space = make_space(H5Dget_space(dataset_.get()), name_);
@@ -144,6 +149,7 @@ class GrowingArray {
  private:
   std::string name_;
   hsize_t columns_;
+  int rank_;
   hsize_t rows_ = 0;
   Hid dataset_;
 };
@@ -352,14 +358,14 @@ void Hdf5TraceWriter::write_timeseries(const TimeSeries& series) {
       write_attribute(group.get(), "entity", series.entity);
       write_attribute(group.get(), "statistic", series.statistic);
       write_attribute(group.get(), "interval", series.interval);
-      found =
-          state->series
-              .emplace(series.metric,
-                       SeriesTables{GrowingArray(group.get(), "time", 1, level),
-                                    GrowingArray(group.get(), "value",
-                                                 std::max<std::size_t>(1, series.entities), level),
-                                    series.entities})
-              .first;
+      found = state->series
+                  .emplace(series.metric,
+                           SeriesTables{
+                               GrowingArray(group.get(), "time", 1, level, 1),
+                               GrowingArray(group.get(), "value",
+                                            std::max<std::size_t>(1, series.entities), level, 2),
+                               series.entities})
+                  .first;
     }
     if (found->second.entities != series.entities) {
       throw TraceIoError(fmt::format("time series {}: a block of {} entities after {}",
@@ -437,6 +443,106 @@ void Hdf5TraceWriter::write_histograms(const HistogramSet& h) {
     write_attribute(group.get(), "unit", h.unit);
     write_attribute(group.get(), "entity", h.entity);
     write_attribute(group.get(), "relative_error", h.relative_error);
+  });
+}
+
+namespace {
+
+// The checks of write_table, on the calling thread: the error names the table.
+void check_table(const std::string& name, const Table& table) {
+  static constexpr std::string_view kReserved[] = {"scenario",   "lookup",  "trace",
+                                                   "timeseries", "scalars", "histograms"};
+  const auto bad_name = [&](const std::string& why) {
+    return TraceIoError(fmt::format("table '{}': {}", name, why));
+  };
+  std::size_t begin = 0;
+  while (true) {
+    const std::size_t end = std::min(name.find('/', begin), name.size());
+    const std::string_view part = std::string_view(name).substr(begin, end - begin);
+    if (part.empty()) throw bad_name("a path of non-empty parts separated by '/' was expected");
+    for (const char c : part) {
+      const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '_' || c == '-' || c == '.';
+      if (!ok) throw bad_name(fmt::format("'{}' is not a letter, digit, '_', '-' or '.'", c));
+    }
+    if (begin == 0 &&
+        std::find(std::begin(kReserved), std::end(kReserved), part) != std::end(kReserved)) {
+      throw bad_name(fmt::format("/{} is reserved for the trace's own data", part));
+    }
+    if (end == name.size()) break;
+    begin = end + 1;
+  }
+  if (table.columns.empty()) throw bad_name("no columns");
+  std::set<std::string_view> seen;
+  // HDF5 keeps the row type in one header message of at most 64 KiB: about 50 bytes a column
+  // besides its name (measured on 1.10.8); refuse here rather than fail on the writer thread.
+  constexpr std::size_t kTypeMessageBytes = 65535;
+  constexpr std::size_t kBytesPerColumn = 56;
+  std::size_t type_bytes = 0;
+  for (const TableColumn& column : table.columns)
+    type_bytes += column.name.size() + 1 + kBytesPerColumn;
+  if (type_bytes > kTypeMessageBytes) {
+    throw bad_name(fmt::format(
+        "{} columns with {} bytes of names are too many for one HDF5 table (its row type must "
+        "fit in 64 KiB: fewer or shorter column names)",
+        table.columns.size(), type_bytes - table.columns.size() * (1 + kBytesPerColumn)));
+  }
+  for (const TableColumn& column : table.columns) {
+    if (column.name.empty()) throw bad_name("a column without a name");
+    if (!seen.insert(column.name).second) {
+      throw bad_name(fmt::format("column '{}' appears twice", column.name));
+    }
+    if (column.values.size() != table.rows()) {
+      throw bad_name(fmt::format("column '{}' has {} rows, column '{}' {}", column.name,
+                                 column.values.size(), table.columns.front().name, table.rows()));
+    }
+  }
+}
+
+}  // namespace
+
+void Hdf5TraceWriter::write_table(const std::string& name, const Table& table) {
+  check_table(name, table);
+  const std::size_t columns = table.columns.size();
+  const std::size_t rows = table.rows();
+  // Row-major: the memory layout of the compound type, so HDF5 converts nothing.
+  auto packed = std::make_shared<std::vector<double>>(rows * columns);
+  for (std::size_t c = 0; c < columns; ++c) {
+    const std::vector<double>& values = table.columns[c].values;
+    for (std::size_t r = 0; r < rows; ++r) (*packed)[r * columns + c] = values[r];
+  }
+  std::vector<std::string> names;
+  names.reserve(columns);
+  for (const TableColumn& column : table.columns) names.push_back(column.name);
+  auto state = state_;
+  worker_->submit([state, name, names, packed, rows, attributes = table.attributes,
+                   level = options_.compression] {
+    const std::string path = "/" + name;
+    const Hid type = make_type(H5Tcreate(H5T_COMPOUND, names.size() * sizeof(double)),
+                               "row type of table " + path);
+    for (std::size_t c = 0; c < names.size(); ++c) {
+      check(H5Tinsert(type.get(), names[c].c_str(), c * sizeof(double), H5T_NATIVE_DOUBLE),
+            fmt::format("column '{}' of table {}", names[c], path));
+    }
+    const std::size_t slash = path.rfind('/');
+    const Hid parent = ensure_group(state->file.get(), path.substr(0, slash));
+    const std::string leaf = path.substr(slash + 1);
+    if (rows == 0) {
+      // write_array would hand HDF5 an empty buffer, which H5Dwrite refuses.
+      const hsize_t none = 0;
+      const Hid space = make_space(H5Screate_simple(1, &none, nullptr), path);
+      const Hid created =
+          make_dataset(H5Dcreate2(parent.get(), leaf.c_str(), type.get(), space.get(), H5P_DEFAULT,
+                                  H5P_DEFAULT, H5P_DEFAULT),
+                       "creating table " + path);
+    } else {
+      write_array(parent.get(), leaf, type.get(), {rows}, packed->data(), level);
+    }
+    const Hid dataset =
+        make_dataset(H5Dopen2(parent.get(), leaf.c_str(), H5P_DEFAULT), "opening table " + path);
+    for (const auto& [key, value] : attributes) {
+      std::visit([&](const auto& v) { write_attribute(dataset.get(), key, v); }, value);
+    }
   });
 }
 

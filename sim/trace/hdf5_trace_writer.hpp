@@ -47,6 +47,9 @@ class Hdf5TraceWriter final : public TraceSink {
   void write_timeseries(const TimeSeries& series) override;
   void write_scalars(std::span<const ScalarRecord> scalars) override;
   void write_histograms(const HistogramSet& histograms) override;
+  // A compound dataset of float64 members, one row per table row, the attributes on it. Throws
+  // TraceIoError for a bad name (empty part, a reserved group) or ragged or unnamed columns.
+  void write_table(const std::string& name, const Table& table) override;
   void finish(TraceStatus status, double stopped_at) override;
 
   [[nodiscard]] const std::filesystem::path& path() const { return path_; }

@@ -30,6 +30,13 @@ std::string_view to_string(RequestOutcome outcome) {
   return kOutcomeNames[static_cast<std::size_t>(outcome)];
 }
 
+const TableColumn* Table::column(std::string_view name) const {
+  for (const TableColumn& c : columns) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
 std::string utc_now_iso8601() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm utc{};

@@ -4,9 +4,11 @@
 
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "sim/time.hpp"
@@ -87,6 +89,25 @@ struct HistogramSet {
   std::vector<std::uint64_t> counts;       // entities x K, row-major
   std::vector<std::uint64_t> zero_counts;  // entities
   std::vector<std::uint64_t> overflow_counts;
+};
+
+// A small table of named float64 columns with attributes, for data that is neither a request,
+// a series nor a summary measure (a model's geography, say). Ids into lookups are stored as
+// doubles, exact up to 2^53.
+struct TableColumn {
+  std::string name;
+  std::vector<double> values;
+};
+using TableAttribute = std::variant<std::string, double>;
+struct Table {
+  std::vector<TableColumn> columns;  // at least one, names unique, all of the same length
+  std::map<std::string, TableAttribute> attributes;
+
+  [[nodiscard]] std::size_t rows() const {
+    return columns.empty() ? 0 : columns.front().values.size();
+  }
+  // The column of that name, or nullptr.
+  [[nodiscard]] const TableColumn* column(std::string_view name) const;
 };
 
 // What produced a trace: written as root attributes and /scenario.

@@ -31,6 +31,9 @@ class TraceSink {
   virtual void write_timeseries(const TimeSeries& series) = 0;
   virtual void write_scalars(std::span<const ScalarRecord> scalars) = 0;
   virtual void write_histograms(const HistogramSet& histograms) = 0;
+  // A table of named float64 columns at /<name>; `name` is a path of one or more parts
+  // ("geography/grids") outside the groups above. Once per name.
+  virtual void write_table(const std::string& name, const Table& table) = 0;
   // Flushes and closes. `stopped_at` is the simulated time an interrupted run reached.
   virtual void finish(TraceStatus status, double stopped_at) = 0;
 };

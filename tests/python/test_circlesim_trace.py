@@ -370,6 +370,28 @@ class SyntheticTraceTest(unittest.TestCase):
         with self.assertRaisesRegex(ct.TraceError, "/histograms/sojourn"):
             ct.load_histogram(self.path, "sojourn")
 
+    # --- tables (TraceSink::write_table) ----------------------------------------------------
+
+    def test_load_table(self) -> None:
+        columns = ["y_m", "x_m", "reach.community_centre/health.general"]
+        rows = np.array([(1.5, -2.0, 1.0), (NAN, 0.1 + 0.2, 0.0)], dtype=[(c, "<f8") for c in columns])
+        with h5py.File(self.path, "a") as f:
+            table = f.create_dataset("geography/grids", data=rows)
+            table.attrs["travel_target"] = 15.0
+            table.attrs["unit"] = "m"
+        frame = ct.load_table(self.path, "geography/grids")
+        self.assertEqual(list(frame.columns), columns)  # the order written, not sorted
+        self.assertEqual(frame["x_m"].tolist(), [-2.0, 0.1 + 0.2])
+        self.assertTrue(math.isnan(frame["y_m"].iloc[1]))
+        self.assertEqual(frame["reach.community_centre/health.general"].dtype, np.float64)
+        self.assertEqual(frame.attrs, {"travel_target": 15.0, "unit": "m"})
+
+    def test_load_table_missing_or_not_a_table(self) -> None:
+        with self.assertRaisesRegex(ct.TraceError, "no table /geography/grids"):
+            ct.load_table(self.path, "geography/grids")
+        with self.assertRaisesRegex(ct.TraceError, "/lookup/services is not a table"):
+            ct.load_table(self.path, "lookup/services")
+
     # --- command line -------------------------------------------------------------------------
 
     def run_cli(self, *args: str) -> subprocess.CompletedProcess:

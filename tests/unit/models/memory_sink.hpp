@@ -38,6 +38,7 @@ class MemorySink final : public trace::TraceSink {
     scalars.assign(s.begin(), s.end());
   }
   void write_histograms(const trace::HistogramSet& h) override { histograms[h.metric] = h; }
+  void write_table(const std::string& name, const trace::Table& t) override { tables[name] = t; }
   void finish(trace::TraceStatus s, double at) override {
     status = s;
     stopped_at = at;
@@ -51,6 +52,7 @@ class MemorySink final : public trace::TraceSink {
   std::map<std::string, trace::TimeSeries> series;
   std::vector<trace::ScalarRecord> scalars;
   std::map<std::string, trace::HistogramSet> histograms;
+  std::map<std::string, trace::Table> tables;
   trace::TraceStatus status = trace::TraceStatus::kInterrupted;
   double stopped_at = 0;
   int finished = 0;
