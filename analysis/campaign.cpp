@@ -6,12 +6,12 @@
 
 #include <algorithm>
 #include <limits>
-#include <map>
 #include <numeric>
 #include <optional>
 #include <system_error>
 #include <variant>
 
+#include "analysis/entity_labels.hpp"
 #include "analysis/trace_reader.hpp"
 #include "analysis/warmup.hpp"
 #include "sim/error.hpp"
@@ -35,20 +35,11 @@ std::int64_t replication_of(const TraceReader& reader) {
 // The name of each measure's entity id, from the run's lookup tables.
 std::vector<std::string> labels_of(const std::vector<ScalarSummary>& measures,
                                    const TraceReader& reader) {
-  const std::vector<std::string> kinds = reader.lookup_kinds();
-  std::map<std::string, std::vector<std::string>, std::less<>> names_of_entity;
+  EntityLabels names(reader);
   std::vector<std::string> labels;
   labels.reserve(measures.size());
   for (const ScalarSummary& measure : measures) {
-    auto found = names_of_entity.find(measure.key.entity);
-    if (found == names_of_entity.end()) {
-      const auto kind = lookup_kind_for(measure.key.entity, kinds);
-      found =
-          names_of_entity
-              .emplace(measure.key.entity, kind ? reader.lookup(*kind) : std::vector<std::string>{})
-              .first;
-    }
-    labels.push_back(entity_label(measure.key.entity_id, found->second));
+    labels.push_back(names.label(measure.key.entity, measure.key.entity_id));
   }
   return labels;
 }

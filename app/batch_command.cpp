@@ -16,12 +16,12 @@
 #include <map>
 #include <mutex>
 #include <set>
-#include <stdexcept>
 #include <thread>
 
 #include "analysis/campaign.hpp"
 #include "analysis/trace_reader.hpp"
 #include "app/batch_progress.hpp"
+#include "app/command_failure.hpp"
 #include "app/process_ranks.hpp"
 #include "app/run_support.hpp"
 #include "app/scenario_commands.hpp"
@@ -39,19 +39,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int kExitUsage = 64;
-constexpr int kExitRunFailed = 1;
-
-// Ends the command with `code` after printing the message.
-class BatchFailure : public std::runtime_error {
- public:
-  BatchFailure(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
-  [[nodiscard]] int code() const { return code_; }
-
- private:
-  int code_;
-};
-
 struct RepRange {
   std::uint64_t first = 0;
   std::uint64_t last = 0;  // one past the end; 0: every replication of the scenario
@@ -68,10 +55,10 @@ RepRange parse_rep_range(const std::string& text) {
   const std::string_view whole(text);
   if (colon == std::string::npos || !number(whole.substr(0, colon), range.first) ||
       !number(whole.substr(colon + 1), range.last) || range.first >= range.last) {
-    throw BatchFailure(kExitUsage,
-                       fmt::format("--rep-range: expected A:B with 0 <= A < B (replications A to "
-                                   "B-1), got '{}'",
-                                   text));
+    throw CommandFailure(kExitUsage,
+                         fmt::format("--rep-range: expected A:B with 0 <= A < B (replications A to "
+                                     "B-1), got '{}'",
+                                     text));
   }
   return range;
 }
@@ -116,11 +103,11 @@ Existing check_existing(const fs::path& path, const std::string& resolved_sha256
     return Existing::kRedo;  // not a complete trace: nothing of it is worth keeping
   }
   if (!overwrite) {
-    throw BatchFailure(kExitIoError,
-                       fmt::format("{}: a complete trace of a different scenario (its resolved "
-                                   "scenario differs); use another output directory, or "
-                                   "--overwrite to replace it",
-                                   path.string()));
+    throw CommandFailure(kExitIoError,
+                         fmt::format("{}: a complete trace of a different scenario (its resolved "
+                                     "scenario differs); use another output directory, or "
+                                     "--overwrite to replace it",
+                                     path.string()));
   }
   return Existing::kRedo;
 }
@@ -135,15 +122,15 @@ std::vector<scenario::ScenarioRun> load_runs(const BatchOptions& options) {
   }
   scenario::Diagnostics diagnostics;
   auto runs = scenario::load_scenario_runs(options.file, load, diagnostics);
-  if (!runs) throw BatchFailure(kExitBadScenario, diagnostics.to_string());
+  if (!runs) throw CommandFailure(kExitDataError, diagnostics.to_string());
   if (!options.variants.empty()) {
     std::set<std::string> known;
     for (const scenario::ScenarioRun& run : *runs) known.insert(run.variant);
     for (const std::string& name : options.variants) {
       if (!known.contains(name)) {
-        throw BatchFailure(kExitUsage,
-                           fmt::format("--variant: no run named '{}' in {} (expected one of: {})",
-                                       name, options.file, fmt::join(known, ", ")));
+        throw CommandFailure(kExitUsage,
+                             fmt::format("--variant: no run named '{}' in {} (expected one of: {})",
+                                         name, options.file, fmt::join(known, ", ")));
       }
     }
     std::erase_if(*runs, [&](const scenario::ScenarioRun& run) {
@@ -341,11 +328,11 @@ bool write_campaign(const fs::path& output, const std::vector<scenario::Scenario
 int batch(const BatchOptions& options, const ProcessRanks& ranks,
           std::vector<scenario::ScenarioRun>& runs) {
   const RepRange range = parse_rep_range(options.rep_range);
-  if (report_if_missing(options.file)) return kExitMissingInput;
+  if (report_if_missing(options.file)) return kExitNoInput;
   if (!options.trace_level.empty() && !sim::trace::parse_trace_level(options.trace_level)) {
-    throw BatchFailure(kExitUsage, fmt::format("--trace-level: expected summary, requests or "
-                                               "events, got '{}'",
-                                               options.trace_level));
+    throw CommandFailure(kExitUsage, fmt::format("--trace-level: expected summary, requests or "
+                                                 "events, got '{}'",
+                                                 options.trace_level));
   }
   runs = load_runs(options);
   const fs::path output(options.output);
@@ -360,9 +347,10 @@ int batch(const BatchOptions& options, const ProcessRanks& ranks,
     const auto replications = static_cast<std::uint64_t>(runs[r].scenario.run.replications);
     const std::uint64_t last = range.last == 0 ? replications : range.last;
     if (last > replications) {
-      throw BatchFailure(kExitUsage, fmt::format("--rep-range {}: {} has {} replications (0 to {})",
-                                                 options.rep_range, run_directory(runs[r]),
-                                                 replications, replications - 1));
+      throw CommandFailure(
+          kExitUsage,
+          fmt::format("--rep-range {}: {} has {} replications (0 to {})", options.rep_range,
+                      run_directory(runs[r]), replications, replications - 1));
     }
     if (options.campaign_only) continue;
     const std::string sha = sim::trace::sha256_hex(runs[r].resolved_yaml);
@@ -463,7 +451,7 @@ int run_batch(const BatchOptions& options) {
   std::vector<scenario::ScenarioRun> runs;
   try {
     status = batch(options, ranks, runs);
-  } catch (const BatchFailure& e) {
+  } catch (const CommandFailure& e) {
     fmt::print(stderr, "{}{}", e.what(), std::string_view(e.what()).ends_with('\n') ? "" : "\n");
     status = e.code();
   } catch (const sim::trace::TraceIoError& e) {
@@ -479,7 +467,7 @@ int run_batch(const BatchOptions& options) {
   try {
     if (!write_campaign(fs::path(options.output), runs, !options.independent_streams)) {
       fmt::print(stderr, "circlesim batch: no complete traces in {}\n", options.output);
-      return kExitMissingInput;
+      return kExitNoInput;
     }
   } catch (const sim::trace::TraceIoError& e) {
     fmt::print(stderr, "circlesim batch: cannot write the campaign: {}\n", e.what());

@@ -5,7 +5,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -16,18 +15,19 @@
 #include <memory>
 #include <optional>
 #include <span>
-#include <stdexcept>
 #include <string>
-#include <string_view>
 #include <system_error>
 #include <unordered_map>
 #include <utility>
-#include <variant>
 #include <vector>
 
+#include "analysis/entity_labels.hpp"
 #include "analysis/paired_comparison.hpp"
 #include "analysis/trace_reader.hpp"
 #include "analysis/trace_summary.hpp"
+#include "app/command_failure.hpp"
+#include "app/output_table.hpp"
+#include "app/trace_inputs.hpp"
 
 namespace circlesim::app {
 
@@ -38,23 +38,9 @@ using analysis::PairedComparison;
 using analysis::TraceReader;
 using Json = nlohmann::ordered_json;
 
-// Exit codes (sysexits EX_DATAERR, EX_NOINPUT, EX_IOERR; DESIGN.md section 7).
-constexpr int kExitDataError = 65;
-constexpr int kExitNoInput = 66;
-constexpr int kExitIoError = 74;
-
 // The level when neither the command line nor the baseline's traces give one.
 constexpr double kDefaultConfidence = 0.95;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-class CompareFailure : public std::runtime_error {
- public:
-  CompareFailure(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
-  [[nodiscard]] int code() const { return code_; }
-
- private:
-  int code_;
-};
 
 void note(const std::string& text) { fmt::print(stderr, "circlesim compare: {}\n", text); }
 
@@ -165,118 +151,33 @@ class VariantTable {
   std::vector<std::vector<std::uint8_t>> present_;  // [slot][kpi]
 };
 
-bool ends_with(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() &&
-         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-// TraceReader reports every problem as one error type; its wording tells a file that is not a
-// trace at all (bad input data) from one that cannot be read (as summarize does).
-int exit_code_of(const sim::trace::TraceIoError& e) {
-  constexpr std::array<std::string_view, 3> kNotATrace{"not an HDF5 file", "not a circlesim trace",
-                                                       "unsupported format_version"};
-  const std::string_view message = e.what();
-  for (const std::string_view phrase : kNotATrace) {
-    if (message.find(phrase) != std::string_view::npos) return kExitDataError;
-  }
-  return kExitIoError;
-}
-
-std::string text_attribute(const TraceReader& reader, const std::string& name) {
-  const auto value = reader.attribute(name);
-  if (!value) return {};
-  return std::visit([](const auto& v) { return fmt::format("{}", v); }, *value);
-}
-
-std::optional<std::int64_t> integer_attribute(const TraceReader& reader, const std::string& name) {
-  const auto value = reader.attribute(name);
-  if (!value) return std::nullopt;
-  if (const auto* number = std::get_if<std::int64_t>(&*value)) return *number;
-  return std::nullopt;
-}
-
-// The run's confidence level: `run.confidence` of the resolved scenario (stored as JSON).
-std::optional<double> stored_confidence(const TraceReader& reader) {
-  std::string resolved_text;
-  try {
-    resolved_text = reader.resolved_yaml();
-  } catch (const sim::trace::TraceIoError&) {
-    return std::nullopt;
-  }
-  const Json resolved = Json::parse(resolved_text, nullptr, /*allow_exceptions=*/false);
-  if (!resolved.is_object() || !resolved.contains("run") || !resolved["run"].is_object()) {
-    return std::nullopt;
-  }
-  const Json& run = resolved["run"];
-  if (!run.contains("confidence") || !run["confidence"].is_number()) return std::nullopt;
-  const double level = run["confidence"].get<double>();
-  if (!(level > 0.0 && level < 1.0)) return std::nullopt;
-  return level;
-}
-
 // The entity ids' names of one trace, as summarize shows them.
 std::vector<std::string> record_labels(const TraceReader& reader,
                                        std::span<const sim::trace::ScalarRecord> records) {
-  const std::vector<std::string> kinds = reader.lookup_kinds();
-  std::map<std::string, std::vector<std::string>, std::less<>> names_of_entity;
+  analysis::EntityLabels names(reader);
   std::vector<std::string> labels;
   labels.reserve(records.size());
   for (const sim::trace::ScalarRecord& record : records) {
-    auto found = names_of_entity.find(record.entity);
-    if (found == names_of_entity.end()) {
-      const auto kind = analysis::lookup_kind_for(record.entity, kinds);
-      found = names_of_entity
-                  .emplace(record.entity, kind ? reader.lookup(*kind) : std::vector<std::string>{})
-                  .first;
-    }
-    labels.push_back(analysis::entity_label(record.entity_id, found->second));
+    labels.push_back(names.label(record.entity, record.entity_id));
   }
   return labels;
 }
 
 // The complete traces directly in `directory` (sorted), `.part` files noted and skipped.
 std::vector<fs::path> traces_in(const fs::path& directory) {
-  std::vector<fs::path> files;
-  std::error_code error;
-  fs::directory_iterator it(directory, error);
-  for (; !error && it != fs::directory_iterator(); it.increment(error)) {
-    std::error_code type_error;
-    if (!it->is_regular_file(type_error)) continue;
-    const std::string file_name = it->path().filename().string();
-    if (ends_with(file_name, ".h5.part")) {
-      note(fmt::format("{}: skipped: not complete (.part: a run still going or interrupted)",
-                       it->path().string()));
-    } else if (it->path().extension() == ".h5") {
-      files.push_back(it->path());
-    }
-  }
-  if (error) {
-    throw CompareFailure(kExitIoError, fmt::format("{}: cannot read directory: {}",
-                                                   directory.string(), error.message()));
-  }
-  std::sort(files.begin(), files.end());
-  return files;
+  return find_trace_files(directory, /*recursive=*/false, note).complete;
 }
 
 // One subdirectory per variant (sorted by name), each with its trace files. Files directly in
 // DIR (campaign.h5, which links the replications, or anything else) are not variants.
 std::vector<std::pair<std::string, std::vector<fs::path>>> find_variants(const fs::path& input) {
-  std::error_code error;
-  const fs::file_status status = fs::status(input, error);
-  if (!fs::exists(status)) {
-    if (!error || error == std::errc::no_such_file_or_directory) {
-      throw CompareFailure(
-          kExitNoInput, fmt::format("{}: cannot open: no such file or directory", input.string()));
-    }
-    throw CompareFailure(kExitIoError,
-                         fmt::format("{}: cannot open: {}", input.string(), error.message()));
-  }
-  if (!fs::is_directory(status)) {
-    throw CompareFailure(kExitNoInput,
+  if (!fs::is_directory(input_status(input))) {
+    throw CommandFailure(kExitNoInput,
                          fmt::format("{}: not a directory: compare needs a directory with one "
                                      "subdirectory of traces per variant",
                                      input.string()));
   }
+  std::error_code error;
   std::vector<fs::path> directories;
   fs::directory_iterator it(input, error);
   for (; !error && it != fs::directory_iterator(); it.increment(error)) {
@@ -284,7 +185,7 @@ std::vector<std::pair<std::string, std::vector<fs::path>>> find_variants(const f
     if (it->is_directory(type_error)) directories.push_back(it->path());
   }
   if (error) {
-    throw CompareFailure(kExitIoError, fmt::format("{}: cannot read directory: {}", input.string(),
+    throw CommandFailure(kExitIoError, fmt::format("{}: cannot read directory: {}", input.string(),
                                                    error.message()));
   }
   std::sort(directories.begin(), directories.end());
@@ -295,16 +196,12 @@ std::vector<std::pair<std::string, std::vector<fs::path>>> find_variants(const f
   }
   if (variants.empty()) {
     std::string hint;
-    bool traces_here = false;
-    for (const fs::path& file : traces_in(input)) {
-      traces_here = traces_here || file.filename() != "campaign.h5";
-    }
-    if (traces_here) {
+    if (!traces_in(input).empty()) {
       hint =
           ": it holds traces itself; give the directory above it, which has one subdirectory "
           "per variant";
     }
-    throw CompareFailure(kExitNoInput,
+    throw CommandFailure(kExitNoInput,
                          fmt::format("{}: no variant directories with complete traces (*.h5){}",
                                      input.string(), hint));
   }
@@ -327,7 +224,7 @@ VariantTable read_variant(const std::string& name, const fs::path& directory,
       }
       const auto replication = integer_attribute(reader, "replication");
       if (!replication) {
-        throw CompareFailure(kExitDataError,
+        throw CommandFailure(kExitDataError,
                              fmt::format("{}: no integer root attribute 'replication' to pair "
                                          "it by (docs/trace-format.md)",
                                          file.string()));
@@ -349,7 +246,7 @@ VariantTable read_variant(const std::string& name, const fs::path& directory,
                          file.string(), *replication, directory.string()));
       }
     } catch (const sim::trace::TraceIoError& e) {
-      throw CompareFailure(exit_code_of(e), e.what());
+      throw CommandFailure(exit_code_of(e), e.what());
     }
   }
   if (table.duplicate_records > 0) {
@@ -501,11 +398,6 @@ struct Report {
   std::vector<VariantComparison> comparisons;
 };
 
-std::string table_number(double value) {
-  if (std::isnan(value)) return "-";
-  return fmt::format("{:.6g}", value);
-}
-
 std::string table_p(double value) {
   if (std::isnan(value)) return "-";
   return fmt::format("{:.3g}", value);
@@ -546,11 +438,12 @@ std::string ranges(const std::vector<std::int64_t>& sorted) {
 void print_table(const Report& report) {
   fmt::print(
       "compare {}: baseline {} (scenario {}, {} replications)\n"
-      "difference = variant - baseline on paired replications, {:g}% t interval; p two-sided, "
+      "difference = variant - baseline on paired replications, {} t interval; p two-sided, "
       "p_holm Holm-adjusted over {} comparisons (identical results left out); significant when "
       "p_holm <= {:g}\n",
       report.directory, report.baseline->name, report.baseline->scenario,
-      report.baseline->replications.size(), report.confidence * 100.0, report.family, report.alpha);
+      report.baseline->replications.size(), percent(report.confidence), report.family,
+      report.alpha);
   const std::vector<std::string> header{
       "kpi",     "id",     "n", "baseline", "variant",     "difference", "ci_low",
       "ci_high", "change", "p", "p_holm",   "significant", "unit",       "note"};
@@ -563,65 +456,18 @@ void print_table(const Report& report) {
       fmt::print("  no measures to compare\n");
       continue;
     }
-    std::map<std::string, std::vector<std::vector<std::string>>> rows_of_entity;
-    std::vector<std::string> entities;  // in order of first appearance
-    std::vector<std::size_t> widths(header.size());
-    for (std::size_t c = 0; c < header.size(); ++c) widths[c] = header[c].size();
+    EntityTable table(header, right);
     for (const KpiComparison& k : v.kpis) {
       const PairedComparison& s = k.stats;
-      std::vector<std::string> row{k.kpi->key.name,
-                                   k.kpi->key.label,
-                                   fmt::format("{}", s.n),
-                                   table_number(s.baseline_mean),
-                                   table_number(s.variant_mean),
-                                   table_number(s.difference),
-                                   table_number(s.ci_low),
-                                   table_number(s.ci_high),
-                                   table_change(s.relative_change),
-                                   table_p(s.p_value),
-                                   table_p(k.p_holm),
-                                   significance_text(k.significant),
-                                   k.kpi->unit,
-                                   table_note(k)};
-      for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
-      const std::string& entity = k.kpi->key.entity;
-      if (!rows_of_entity.contains(entity)) entities.push_back(entity);
-      rows_of_entity[entity].push_back(std::move(row));
+      table.add_row(
+          k.kpi->key.entity,
+          {k.kpi->key.name, k.kpi->key.label, fmt::format("{}", s.n), table_number(s.baseline_mean),
+           table_number(s.variant_mean), table_number(s.difference), table_number(s.ci_low),
+           table_number(s.ci_high), table_change(s.relative_change), table_p(s.p_value),
+           table_p(k.p_holm), significance_text(k.significant), k.kpi->unit, table_note(k)});
     }
-    const std::size_t columns =
-        widths.back() > header.back().size() ? header.size() : header.size() - 1;
-    auto print_row = [&](const std::vector<std::string>& cells) {
-      std::string line = " ";
-      for (std::size_t c = 0; c < columns; ++c) {
-        line += right[c] ? fmt::format(" {:>{}}", cells[c], widths[c])
-                         : fmt::format(" {:<{}}", cells[c], widths[c]);
-      }
-      while (!line.empty() && line.back() == ' ') line.pop_back();
-      fmt::print("{}\n", line);
-    };
-    for (const std::string& entity : entities) {
-      fmt::print("\n{}\n", entity);
-      print_row(header);
-      for (const auto& row : rows_of_entity[entity]) print_row(row);
-    }
+    table.print();
   }
-}
-
-// RFC 4180: quote a field holding a comma, quote or line break; double its quotes.
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (const char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + '"';
-}
-
-// Shortest round-trip form; an empty field where there is no value (read as missing).
-std::string csv_number(double value) {
-  if (std::isnan(value)) return {};
-  return fmt::format("{}", value);
 }
 
 void print_csv(const Report& report) {
@@ -642,12 +488,6 @@ void print_csv(const Report& report) {
                  k.significant ? (*k.significant ? "true" : "false") : "");
     }
   }
-}
-
-// JSON has no NaN or infinity: null says "no value".
-Json json_number(double value) {
-  if (!std::isfinite(value)) return nullptr;
-  return value;
 }
 
 void print_json(const Report& report) {
@@ -751,13 +591,13 @@ int run_compare(const CompareOptions& options) {
     if (baseline_entry == found.end()) {
       std::string names;
       for (const auto& v : found) names += (names.empty() ? "" : ", ") + v.first;
-      throw CompareFailure(kExitNoInput,
+      throw CommandFailure(kExitNoInput,
                            fmt::format("{}: no baseline '{}': the variant directories with "
                                        "traces are {}",
                                        input.string(), options.baseline, names));
     }
     if (found.size() == 1) {
-      throw CompareFailure(kExitNoInput,
+      throw CommandFailure(kExitNoInput,
                            fmt::format("{}: only the baseline '{}' has traces: nothing to "
                                        "compare it with",
                                        input.string(), options.baseline));
@@ -766,7 +606,7 @@ int run_compare(const CompareOptions& options) {
     const VariantTable baseline =
         read_variant(baseline_entry->first, input / baseline_entry->first, baseline_entry->second);
     if (baseline.replications.empty()) {
-      throw CompareFailure(kExitNoInput, fmt::format("{}: no complete traces in the baseline",
+      throw CommandFailure(kExitNoInput, fmt::format("{}: no complete traces in the baseline",
                                                      (input / options.baseline).string()));
     }
     const double level =
@@ -788,7 +628,7 @@ int run_compare(const CompareOptions& options) {
       comparisons.push_back(std::move(comparison));
     }
     if (comparisons.empty()) {
-      throw CompareFailure(kExitNoInput,
+      throw CommandFailure(kExitNoInput,
                            fmt::format("{}: no variant has a replication in common with the "
                                        "baseline '{}'",
                                        input.string(), options.baseline));
@@ -807,7 +647,7 @@ int run_compare(const CompareOptions& options) {
     } else {
       print_table(report);
     }
-  } catch (const CompareFailure& e) {
+  } catch (const CommandFailure& e) {
     fmt::print(stderr, "{}\n", e.what());
     return e.code();
   }

@@ -18,6 +18,8 @@
 #include <vector>
 
 #include "analysis/trace_reader.hpp"
+#include "app/command_failure.hpp"
+#include "app/output_table.hpp"
 
 namespace circlesim::app {
 
@@ -28,10 +30,6 @@ using analysis::AttributeValue;
 using analysis::DatasetInfo;
 using analysis::TraceReader;
 using Json = nlohmann::ordered_json;  // keeps the order of docs/trace-format.md
-
-// Exit codes (sysexits EX_NOINPUT and EX_IOERR; DESIGN.md section 7).
-constexpr int kExitNoInput = 66;
-constexpr int kExitIoError = 74;
 
 // Root attributes in the order docs/trace-format.md lists them; others follow by name.
 constexpr std::array<std::string_view, 19> kAttributeOrder{
@@ -215,13 +213,6 @@ void print_text(const Report& report) {
 
 // ---------------------------------------------------------------------------------------------
 // JSON
-
-// JSON has no NaN or infinity: null says "no value" where a token would make the document
-// unparseable. Finite doubles are dumped in their shortest round-trip form.
-Json json_number(double value) {
-  if (!std::isfinite(value)) return nullptr;
-  return value;
-}
 
 Json json_value(const AttributeValue& value) {
   if (const auto* number = std::get_if<double>(&value)) return json_number(*number);

@@ -9,6 +9,7 @@
 
 #include "app/batch_command.hpp"
 #include "app/check_engine.hpp"
+#include "app/command_failure.hpp"
 #include "app/compare_command.hpp"
 #include "app/inspect_command.hpp"
 #include "app/regress_command.hpp"
@@ -20,10 +21,6 @@
 #include "sim/trace/hdf5_trace_writer.hpp"
 
 namespace {
-
-// Exit codes (DESIGN.md section 7).
-constexpr int kExitUsage = 64;
-constexpr int kExitInternal = 70;
 
 std::string version_text() {
   return fmt::format(
@@ -127,7 +124,7 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
-    return code == 0 ? 0 : kExitUsage;
+    return code == 0 ? 0 : circlesim::app::kExitUsage;
   }
 
   try {
@@ -143,10 +140,10 @@ int main(int argc, char** argv) {
     if (regress_command->parsed()) return circlesim::app::run_regress(regress);
   } catch (const circlesim::sim::InvalidParameter& e) {
     fmt::print(stderr, "circlesim: invalid parameter: {}\n", e.what());
-    return kExitUsage;
+    return circlesim::app::kExitUsage;
   } catch (const std::exception& e) {
     fmt::print(stderr, "circlesim: internal error: {}\n", e.what());
-    return kExitInternal;
+    return circlesim::app::kExitInternal;
   }
   return 0;
 }

@@ -12,6 +12,8 @@
 #include <optional>
 #include <system_error>
 
+#include "app/command_failure.hpp"
+#include "app/output_table.hpp"
 #include "circlesim/version.hpp"
 #include "models/regression/regression_case.hpp"
 #include "sim/trace/trace_records.hpp"
@@ -24,29 +26,22 @@ namespace fs = std::filesystem;
 using regression::CaseError;
 using regression::CaseErrorKind;
 
-constexpr int kExitFailed = 1;
-constexpr int kExitBadInput = 65;
-constexpr int kExitMissing = 66;
-constexpr int kExitIoError = 74;
-
 int exit_code_of(CaseErrorKind kind) {
   switch (kind) {
     case CaseErrorKind::kMissing:
-      return kExitMissing;
+      return kExitNoInput;
     case CaseErrorKind::kInvalid:
-      return kExitBadInput;
+      return kExitDataError;
     case CaseErrorKind::kIo:
       return kExitIoError;
   }
-  return kExitBadInput;
+  return kExitDataError;
 }
 
 std::string number(double value) {
   if (std::isnan(value)) return "NaN";
   return fmt::format("{:.6g}", value);
 }
-
-std::string percent(double level) { return fmt::format("{:g}%", level * 100.0); }
 
 // The case directories: those named, else every directory under `root` with a scenario.yaml or
 // an expected.yaml (sorted, so that the output is stable).
@@ -245,7 +240,7 @@ int run_regress(const RegressOptions& options) {
     return kExitIoError;
   }
   if (first_error) return *first_error;
-  return failed > 0 ? kExitFailed : 0;
+  return failed > 0 ? kExitRunFailed : 0;
 }
 
 }  // namespace circlesim::app

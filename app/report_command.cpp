@@ -12,11 +12,11 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
-#include <stdexcept>
 #include <string>
 #include <system_error>
 #include <vector>
 
+#include "app/command_failure.hpp"
 #include "app/signals.hpp"
 
 extern char** environ;
@@ -27,26 +27,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Exit codes (sysexits; DESIGN.md section 7).
-constexpr int kExitUsage = 64;
-constexpr int kExitDataError = 65;
-constexpr int kExitNoInput = 66;
-constexpr int kExitInternal = 70;
-constexpr int kExitIoError = 74;
-
 // Debian's interpreter: its h5py, pandas and matplotlib (never the `python3` first on PATH).
 constexpr const char* kPython = "/usr/bin/python3";
 constexpr const char* kScript = "circlesim_report.py";
-
-// Ends the command with `code`; the message names the file or directory.
-class ReportFailure : public std::runtime_error {
- public:
-  ReportFailure(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
-  [[nodiscard]] int code() const { return code_; }
-
- private:
-  int code_;
-};
 
 bool is_trace_name(const fs::path& path) {
   const std::string name = path.filename().string();
@@ -59,8 +42,8 @@ bool has_traces(const fs::path& directory) {
     if (entry.is_regular_file(error) && is_trace_name(entry.path())) return true;
   }
   if (error) {
-    throw ReportFailure(kExitIoError,
-                        fmt::format("{}: cannot list: {}", directory.string(), error.message()));
+    throw CommandFailure(kExitIoError,
+                         fmt::format("{}: cannot list: {}", directory.string(), error.message()));
   }
   return false;
 }
@@ -70,23 +53,23 @@ void check_input(const fs::path& input) {
   std::error_code error;
   const fs::file_status status = fs::status(input, error);
   if (!fs::exists(status)) {
-    throw ReportFailure(kExitNoInput, fmt::format("{}: no such directory", input.string()));
+    throw CommandFailure(kExitNoInput, fmt::format("{}: no such directory", input.string()));
   }
   if (!fs::is_directory(status)) {
-    throw ReportFailure(kExitNoInput, fmt::format("{}: not a directory", input.string()));
+    throw CommandFailure(kExitNoInput, fmt::format("{}: not a directory", input.string()));
   }
   if (has_traces(input)) return;
   for (const fs::directory_entry& entry : fs::directory_iterator(input, error)) {
     if (entry.is_directory(error) && has_traces(entry.path())) return;
   }
   if (error) {
-    throw ReportFailure(kExitIoError,
-                        fmt::format("{}: cannot list: {}", input.string(), error.message()));
+    throw CommandFailure(kExitIoError,
+                         fmt::format("{}: cannot list: {}", input.string(), error.message()));
   }
-  throw ReportFailure(kExitNoInput,
-                      fmt::format("{}: no complete traces (<variant>/rep-NNNN.h5; .part files of "
-                                  "unfinished runs do not count)",
-                                  input.string()));
+  throw CommandFailure(kExitNoInput,
+                       fmt::format("{}: no complete traces (<variant>/rep-NNNN.h5; .part files of "
+                                   "unfinished runs do not count)",
+                                   input.string()));
 }
 
 // Refuses an output that would replace the input or a directory that is not a report.
@@ -103,23 +86,24 @@ void check_output(const fs::path& input, const fs::path& output, bool overwrite)
     return true;
   };
   if (contains(out, in)) {
-    throw ReportFailure(kExitUsage, fmt::format("{}: the report would replace the traces in {}",
-                                                output.string(), input.string()));
+    throw CommandFailure(kExitUsage, fmt::format("{}: the report would replace the traces in {}",
+                                                 output.string(), input.string()));
   }
   const fs::file_status status = fs::symlink_status(output, error);
   if (!fs::exists(status)) return;
   if (!overwrite) {
-    throw ReportFailure(
+    throw CommandFailure(
         kExitIoError,
         fmt::format("{}: already exists (use --overwrite to replace it)", output.string()));
   }
   if (!fs::is_directory(status)) {
-    throw ReportFailure(kExitIoError, fmt::format("{}: exists and is not a directory; not replaced",
-                                                  output.string()));
+    throw CommandFailure(
+        kExitIoError,
+        fmt::format("{}: exists and is not a directory; not replaced", output.string()));
   }
   if (!fs::is_empty(output, error) && !fs::exists(output / "index.html", error)) {
-    throw ReportFailure(kExitIoError, fmt::format("{}: not a report (no index.html); not replaced",
-                                                  output.string()));
+    throw CommandFailure(kExitIoError, fmt::format("{}: not a report (no index.html); not replaced",
+                                                   output.string()));
   }
 }
 
@@ -130,22 +114,22 @@ fs::path sibling_directory(const fs::path& output, const std::string& what) {
   std::error_code error;
   fs::create_directories(parent, error);
   if (error) {
-    throw ReportFailure(kExitIoError, fmt::format("{}: cannot create directory: {}",
-                                                  parent.string(), error.message()));
+    throw CommandFailure(kExitIoError, fmt::format("{}: cannot create directory: {}",
+                                                   parent.string(), error.message()));
   }
   std::string pattern =
       (parent / fmt::format(".{}.{}-XXXXXX", output.filename().string(), what)).string();
   if (::mkdtemp(pattern.data()) == nullptr) {
-    throw ReportFailure(kExitIoError, fmt::format("{}: cannot create a temporary directory: {}",
-                                                  parent.string(), std::strerror(errno)));
+    throw CommandFailure(kExitIoError, fmt::format("{}: cannot create a temporary directory: {}",
+                                                   parent.string(), std::strerror(errno)));
   }
   // mkdtemp makes it private (0700); the report gets what mkdir would give it.
   const mode_t mask = ::umask(0);
   ::umask(mask);
   fs::permissions(pattern, fs::perms::all & ~static_cast<fs::perms>(mask), error);
   if (error) {
-    throw ReportFailure(kExitIoError,
-                        fmt::format("{}: cannot set permissions: {}", pattern, error.message()));
+    throw CommandFailure(kExitIoError,
+                         fmt::format("{}: cannot set permissions: {}", pattern, error.message()));
   }
   return pattern;
 }
@@ -177,15 +161,15 @@ int run_script(const std::vector<std::string>& arguments, const std::atomic<int>
   pid_t child = 0;
   const int spawned = ::posix_spawn(&child, kPython, nullptr, nullptr, argv.data(), environ);
   if (spawned != 0) {
-    throw ReportFailure(kExitInternal,
-                        fmt::format("cannot run {}: {}", kPython, std::strerror(spawned)));
+    throw CommandFailure(kExitInternal,
+                         fmt::format("cannot run {}: {}", kPython, std::strerror(spawned)));
   }
   bool forwarded = false;
   int status = 0;
   while (::waitpid(child, &status, 0) < 0) {
     if (errno != EINTR) {
-      throw ReportFailure(kExitInternal,
-                          fmt::format("waiting for {}: {}", kPython, std::strerror(errno)));
+      throw CommandFailure(kExitInternal,
+                           fmt::format("waiting for {}: {}", kPython, std::strerror(errno)));
     }
     if (stop.load() != 0 && !forwarded) {
       ::kill(child, stop.load());
@@ -205,22 +189,22 @@ void install(const fs::path& finished, const fs::path& output) {
     fs::rename(output, old, error);
     if (error) {
       fs::remove(old, error);
-      throw ReportFailure(kExitIoError, fmt::format("{}: cannot move the old report aside: {}",
-                                                    output.string(), error.message()));
+      throw CommandFailure(kExitIoError, fmt::format("{}: cannot move the old report aside: {}",
+                                                     output.string(), error.message()));
     }
   }
   fs::rename(finished, output, error);
   if (error) {
     const std::string message = error.message();
     if (!old.empty()) fs::rename(old, output, error);  // put the old report back
-    throw ReportFailure(kExitIoError, fmt::format("{}: cannot rename {} to it: {}", output.string(),
-                                                  finished.string(), message));
+    throw CommandFailure(kExitIoError, fmt::format("{}: cannot rename {} to it: {}",
+                                                   output.string(), finished.string(), message));
   }
   if (!old.empty()) {
     fs::remove_all(old, error);
     if (error) {
-      throw ReportFailure(kExitIoError, fmt::format("{}: cannot remove the old report: {}",
-                                                    old.string(), error.message()));
+      throw CommandFailure(kExitIoError, fmt::format("{}: cannot remove the old report: {}",
+                                                     old.string(), error.message()));
     }
   }
 }
@@ -260,9 +244,9 @@ int run_report(const ReportOptions& options) {
     check_output(input, output, options.overwrite);
     const fs::path script = report_script_directory() / kScript;
     if (!fs::is_regular_file(script)) {
-      throw ReportFailure(kExitInternal, fmt::format("{}: report script not found (set "
-                                                     "CIRCLESIM_PYTHON_DIR to its directory)",
-                                                     script.string()));
+      throw CommandFailure(kExitInternal, fmt::format("{}: report script not found (set "
+                                                      "CIRCLESIM_PYTHON_DIR to its directory)",
+                                                      script.string()));
     }
     const std::atomic<int>& stop = install_stop_signals();
     TemporaryDirectory work(sibling_directory(output, "partial"));
@@ -278,27 +262,27 @@ int run_report(const ReportOptions& options) {
       return 128 + stop.load();
     }
     if (WIFSIGNALED(status)) {
-      throw ReportFailure(kExitInternal,
-                          fmt::format("{} was killed by signal {}; no report written",
-                                      script.string(), WTERMSIG(status)));
+      throw CommandFailure(kExitInternal,
+                           fmt::format("{} was killed by signal {}; no report written",
+                                       script.string(), WTERMSIG(status)));
     }
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     if (code == kExitDataError || code == kExitNoInput) return code;  // the script said why
     if (code != 0) {
-      throw ReportFailure(kExitInternal,
-                          fmt::format("{} failed (exit {}; its messages are above); no report "
-                                      "written",
-                                      script.string(), code));
+      throw CommandFailure(kExitInternal,
+                           fmt::format("{} failed (exit {}; its messages are above); no report "
+                                       "written",
+                                       script.string(), code));
     }
     if (!fs::is_regular_file(work.path() / "index.html")) {
-      throw ReportFailure(
+      throw CommandFailure(
           kExitInternal, fmt::format("{} wrote no index.html; no report written", script.string()));
     }
     install(work.path(), output);
     work.release();
     fmt::print("report written to {}\n", (output / "index.html").string());
     return 0;
-  } catch (const ReportFailure& failure) {
+  } catch (const CommandFailure& failure) {
     fmt::print(stderr, "circlesim report: {}\n", failure.what());
     return failure.code();
   }

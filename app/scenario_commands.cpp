@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "app/command_failure.hpp"
 #include "app/run_support.hpp"
 #include "app/signals.hpp"
 #include "models/rooms/room_model.hpp"
@@ -23,7 +24,7 @@ int run_validate(const std::vector<std::string>& files) {
   int status = 0;
   for (const std::string& file : files) {
     if (report_if_missing(file)) {
-      status = kExitMissingInput;
+      status = kExitNoInput;
       continue;
     }
     scenario::Diagnostics diagnostics;
@@ -36,7 +37,7 @@ int run_validate(const std::vector<std::string>& files) {
       fmt::print(stderr, "{}", diagnostics.to_string());
       fmt::print(stderr, "{}: {} problem{}\n", file, diagnostics.size(),
                  diagnostics.size() == 1 ? "" : "s");
-      if (status == 0) status = kExitBadScenario;
+      if (status == 0) status = kExitDataError;
     }
   }
   return status;
@@ -48,7 +49,7 @@ int run_schema() {
 }
 
 int run_scenario(const RunOptions& options) {
-  if (report_if_missing(options.file)) return kExitMissingInput;
+  if (report_if_missing(options.file)) return kExitNoInput;
   scenario::LoadOptions load;
   load.overrides = options.overrides;
   load.variant = options.variant;
@@ -60,7 +61,7 @@ int run_scenario(const RunOptions& options) {
   const auto runs = scenario::load_scenario_runs(options.file, load, diagnostics);
   if (!runs) {
     fmt::print(stderr, "{}", diagnostics.to_string());
-    return kExitBadScenario;
+    return kExitDataError;
   }
   const std::atomic<int>& stop = install_stop_signals();
   const std::filesystem::path output =
@@ -73,7 +74,7 @@ int run_scenario(const RunOptions& options) {
     if (!level) {
       fmt::print(stderr, "--trace-level: expected summary, requests or events, got '{}'\n",
                  options.trace_level);
-      return kExitBadScenario;
+      return kExitDataError;
     }
     writer.level = *level;
   }

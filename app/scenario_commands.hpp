@@ -7,11 +7,6 @@
 
 namespace circlesim::app {
 
-// Exit code for a scenario with problems (sysexits EX_DATAERR; DESIGN.md section 7).
-inline constexpr int kExitBadScenario = 65;
-inline constexpr int kExitMissingInput = 66;
-inline constexpr int kExitIoError = 74;
-
 struct RunOptions {
   std::string file;
   std::vector<std::string> overrides;  // --set key.path=value

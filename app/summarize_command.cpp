@@ -4,23 +4,21 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
-#include <array>
-#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <map>
 #include <set>
-#include <stdexcept>
 #include <string>
-#include <string_view>
 #include <system_error>
 #include <utility>
-#include <variant>
 #include <vector>
 
+#include "analysis/entity_labels.hpp"
 #include "analysis/trace_reader.hpp"
 #include "analysis/trace_summary.hpp"
+#include "app/command_failure.hpp"
+#include "app/output_table.hpp"
+#include "app/trace_inputs.hpp"
 
 namespace circlesim::app {
 
@@ -31,24 +29,8 @@ using analysis::ScalarSummary;
 using analysis::TraceReader;
 using Json = nlohmann::ordered_json;
 
-// Exit codes (sysexits EX_DATAERR, EX_NOINPUT, EX_IOERR; DESIGN.md section 7).
-constexpr int kExitDataError = 65;
-constexpr int kExitNoInput = 66;
-constexpr int kExitIoError = 74;
-
 // The level when neither the command line nor the trace gives one (the scenario default).
 constexpr double kDefaultConfidence = 0.95;
-
-// Ends the command with `code`; the message names the file or directory.
-class SummarizeFailure : public std::runtime_error {
- public:
-  SummarizeFailure(int code, const std::string& message)
-      : std::runtime_error(message), code_(code) {}
-  [[nodiscard]] int code() const { return code_; }
-
- private:
-  int code_;
-};
 
 void note(const std::string& text) { fmt::print(stderr, "circlesim summarize: {}\n", text); }
 
@@ -87,56 +69,21 @@ std::string directory_name(const fs::path& directory) {
   return name.empty() ? absolute.string() : name;
 }
 
-bool ends_with(const std::string& text, std::string_view suffix) {
-  return text.size() >= suffix.size() &&
-         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-[[noreturn]] void fail_missing(const fs::path& input) {
-  std::string message = fmt::format("{}: cannot open: no such file or directory", input.string());
-  std::error_code error;
-  if (fs::exists(input.string() + ".part", error)) {
-    message += fmt::format("\n{}.part: exists: that run is still going or was interrupted",
-                           input.string());
-  }
-  throw SummarizeFailure(kExitNoInput, message);
-}
-
-// Every complete-looking trace (`*.h5`) under `root`, grouped by directory; `.part` files are
-// skipped with a note.
+// Every complete trace (`*.h5`) under `root`, grouped by directory; `.part` files are skipped
+// with a note.
 std::vector<TraceGroup> find_traces_under(const fs::path& root) {
+  const TraceFiles found = find_trace_files(root, /*recursive=*/true, note);
+  if (found.complete.empty()) {
+    throw CommandFailure(
+        kExitNoInput,
+        fmt::format("{}: no complete traces (*.h5) found{}", root.string(),
+                    found.partial > 0 ? fmt::format(", {} .part files skipped", found.partial)
+                                      : std::string()));
+  }
   std::map<fs::path, std::vector<fs::path>> by_directory;  // sorted: stable output
-  std::size_t partial = 0;
-  std::error_code error;
-  fs::recursive_directory_iterator it(root, error);
-  for (; !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
-    const fs::directory_entry& entry = *it;
-    std::error_code type_error;
-    if (!entry.is_regular_file(type_error)) continue;
-    const std::string file_name = entry.path().filename().string();
-    if (ends_with(file_name, ".h5.part")) {
-      note(fmt::format("{}: skipped: not complete (.part: a run still going or interrupted)",
-                       entry.path().string()));
-      ++partial;
-    } else if (entry.path().extension() == ".h5") {
-      // OUT/campaign.h5 links the replications (DESIGN.md section 5); it is not one of them.
-      if (file_name == "campaign.h5") continue;
-      by_directory[entry.path().parent_path()].push_back(entry.path());
-    }
-  }
-  if (error) {
-    throw SummarizeFailure(
-        kExitIoError, fmt::format("{}: cannot read directory: {}", root.string(), error.message()));
-  }
-  if (by_directory.empty()) {
-    throw SummarizeFailure(
-        kExitNoInput, fmt::format("{}: no complete traces (*.h5) found{}", root.string(),
-                                  partial > 0 ? fmt::format(", {} .part files skipped", partial)
-                                              : std::string()));
-  }
+  for (const fs::path& file : found.complete) by_directory[file.parent_path()].push_back(file);
   std::vector<TraceGroup> groups;
   for (auto& [directory, files] : by_directory) {
-    std::sort(files.begin(), files.end());
     const fs::path relative = directory.lexically_relative(root);
     const std::string name =
         relative.empty() || relative == "." ? directory_name(root) : relative.generic_string();
@@ -146,13 +93,7 @@ std::vector<TraceGroup> find_traces_under(const fs::path& root) {
 }
 
 std::vector<TraceGroup> find_traces(const fs::path& input) {
-  std::error_code error;
-  const fs::file_status status = fs::status(input, error);
-  if (!fs::exists(status)) {
-    if (!error || error == std::errc::no_such_file_or_directory) fail_missing(input);
-    throw SummarizeFailure(kExitIoError,
-                           fmt::format("{}: cannot open: {}", input.string(), error.message()));
-  }
+  const fs::file_status status = input_status(input);
   if (fs::is_directory(status)) return find_traces_under(input);
   const fs::path directory = input.has_parent_path() ? input.parent_path() : fs::path(".");
   return {TraceGroup{directory_name(directory), directory, {input}}};
@@ -161,56 +102,12 @@ std::vector<TraceGroup> find_traces(const fs::path& input) {
 // ---------------------------------------------------------------------------------------------
 // Reading the traces
 
-// TraceReader reports every problem as one error type; its wording tells a file that is not a
-// trace at all (bad input data) from one that cannot be read.
-int exit_code_of(const sim::trace::TraceIoError& e) {
-  constexpr std::array<std::string_view, 3> kNotATrace{"not an HDF5 file", "not a circlesim trace",
-                                                       "unsupported format_version"};
-  const std::string_view message = e.what();
-  for (const std::string_view phrase : kNotATrace) {
-    if (message.find(phrase) != std::string_view::npos) return kExitDataError;
-  }
-  return kExitIoError;
-}
-
-// The run's confidence level as the trace stores it: a root attribute `confidence` if a later
-// writer adds one, else `run.confidence` of the resolved scenario (JSON).
-std::optional<double> stored_confidence(const TraceReader& reader) {
-  std::optional<double> level;
-  if (const auto attribute = reader.attribute("confidence")) {
-    if (const auto* number = std::get_if<double>(&*attribute)) level = *number;
-  }
-  if (!level) {
-    std::string resolved_text;
-    try {
-      resolved_text = reader.resolved_yaml();
-    } catch (const sim::trace::TraceIoError&) {
-      return std::nullopt;  // a trace without /scenario still has scalars worth summarising
-    }
-    const Json resolved = Json::parse(resolved_text, nullptr, /*allow_exceptions=*/false);
-    if (resolved.is_object() && resolved.contains("run") && resolved["run"].is_object()) {
-      const Json& run = resolved["run"];
-      if (run.contains("confidence") && run["confidence"].is_number()) {
-        level = run["confidence"].get<double>();
-      }
-    }
-  }
-  if (level && !(*level > 0.0 && *level < 1.0)) return std::nullopt;
-  return level;
-}
-
-std::string text_attribute(const TraceReader& reader, const std::string& name) {
-  const auto value = reader.attribute(name);
-  if (!value) return {};
-  return std::visit([](const auto& v) { return fmt::format("{}", v); }, *value);
-}
-
 // What the first trace of a group tells about all of them.
 struct GroupContext {
   std::string scenario;
   std::string variant;
   std::optional<double> confidence;
-  std::map<std::string, std::vector<std::string>, std::less<>> lookups;
+  analysis::EntityLabels labels;
 };
 
 GroupContext read_context(const TraceReader& reader) {
@@ -218,29 +115,16 @@ GroupContext read_context(const TraceReader& reader) {
   context.scenario = text_attribute(reader, "scenario_name");
   context.variant = text_attribute(reader, "variant");
   context.confidence = stored_confidence(reader);
-  for (const std::string& kind : reader.lookup_kinds()) {
-    context.lookups.emplace(kind, reader.lookup(kind));
-  }
+  context.labels = analysis::EntityLabels(reader);
   return context;
 }
 
 // The names of the entity ids, from the group's lookup tables.
-std::vector<Kpi> label_kpis(std::vector<ScalarSummary> summaries, const GroupContext& context) {
-  std::vector<std::string> kinds;
-  for (const auto& entry : context.lookups) kinds.push_back(entry.first);
-  std::map<std::string, const std::vector<std::string>*, std::less<>> names_of_entity;
-  static const std::vector<std::string> kNoNames;
+std::vector<Kpi> label_kpis(std::vector<ScalarSummary> summaries, GroupContext& context) {
   std::vector<Kpi> kpis;
   kpis.reserve(summaries.size());
   for (ScalarSummary& summary : summaries) {
-    auto found = names_of_entity.find(summary.key.entity);
-    if (found == names_of_entity.end()) {
-      const auto kind = analysis::lookup_kind_for(summary.key.entity, kinds);
-      found =
-          names_of_entity.emplace(summary.key.entity, kind ? &context.lookups.at(*kind) : &kNoNames)
-              .first;
-    }
-    std::string label = analysis::entity_label(summary.key.entity_id, *found->second);
+    std::string label = context.labels.label(summary.key.entity, summary.key.entity_id);
     kpis.push_back(Kpi{std::move(summary), std::move(label)});
   }
   return kpis;
@@ -261,7 +145,7 @@ std::optional<VariantSummary> summarize_group(const TraceGroup& group,
       if (reader.status() != "complete") {
         const std::string why =
             fmt::format("{}: trace status is '{}', not 'complete'", file.string(), reader.status());
-        if (named_file) throw SummarizeFailure(kExitDataError, why);
+        if (named_file) throw CommandFailure(kExitDataError, why);
         note(why + ": skipped");
         continue;
       }
@@ -285,7 +169,7 @@ std::optional<VariantSummary> summarize_group(const TraceGroup& group,
       }
       summarizer.add_replication(reader.scalars());
     } catch (const sim::trace::TraceIoError& e) {
-      throw SummarizeFailure(exit_code_of(e), e.what());
+      throw CommandFailure(exit_code_of(e), e.what());
     }
   }
   if (!context) return std::nullopt;
@@ -311,14 +195,6 @@ std::optional<VariantSummary> summarize_group(const TraceGroup& group,
 // ---------------------------------------------------------------------------------------------
 // Output
 
-// Six significant digits: enough to compare KPIs by eye, short enough for a terminal.
-std::string table_number(double value) {
-  if (std::isnan(value)) return "-";
-  return fmt::format("{:.6g}", value);
-}
-
-std::string percent(double level) { return fmt::format("{:g}%", level * 100.0); }
-
 std::string table_note(const ScalarSummary& s) {
   std::vector<std::string> parts;
   if (s.stats.undefined > 0) parts.push_back(fmt::format("{} NaN left out", s.stats.undefined));
@@ -326,17 +202,6 @@ std::string table_note(const ScalarSummary& s) {
   std::string text;
   for (const std::string& part : parts) text += (text.empty() ? "" : ", ") + part;
   return text;
-}
-
-// The entities in order of first appearance (traces list measures entity by entity).
-std::vector<std::string> entity_order(const std::vector<Kpi>& kpis) {
-  std::vector<std::string> order;
-  for (const Kpi& kpi : kpis) {
-    if (std::find(order.begin(), order.end(), kpi.summary.key.entity) == order.end()) {
-      order.push_back(kpi.summary.key.entity);
-    }
-  }
-  return order;
 }
 
 void print_table(const std::vector<VariantSummary>& variants) {
@@ -354,59 +219,16 @@ void print_table(const std::vector<VariantSummary>& variants) {
       fmt::print("  no measures match\n");
       continue;
     }
-    // Widths over the whole variant, so that the entities' sections line up.
-    std::map<std::string, std::vector<std::vector<std::string>>> rows_of_entity;
-    std::vector<std::size_t> widths(header.size());
-    for (std::size_t c = 0; c < header.size(); ++c) widths[c] = header[c].size();
+    EntityTable table(header, right);
     for (const Kpi& kpi : variant.kpis) {
       const ScalarSummary& s = kpi.summary;
-      std::vector<std::string> row{s.key.name,
-                                   kpi.id_label,
-                                   fmt::format("{}", s.stats.n),
-                                   table_number(s.stats.mean),
-                                   table_number(s.stats.sd),
-                                   table_number(s.stats.ci_low),
-                                   table_number(s.stats.ci_high),
-                                   s.unit,
-                                   table_note(s)};
-      for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
-      rows_of_entity[s.key.entity].push_back(std::move(row));
+      table.add_row(s.key.entity, {s.key.name, kpi.id_label, fmt::format("{}", s.stats.n),
+                                   table_number(s.stats.mean), table_number(s.stats.sd),
+                                   table_number(s.stats.ci_low), table_number(s.stats.ci_high),
+                                   s.unit, table_note(s)});
     }
-    // The note column only when some measure has NaN values or is missing somewhere.
-    const std::size_t columns =
-        widths.back() > header.back().size() ? header.size() : header.size() - 1;
-    auto print_row = [&](const std::vector<std::string>& cells) {
-      std::string line = " ";
-      for (std::size_t c = 0; c < columns; ++c) {
-        line += right[c] ? fmt::format(" {:>{}}", cells[c], widths[c])
-                         : fmt::format(" {:<{}}", cells[c], widths[c]);
-      }
-      while (!line.empty() && line.back() == ' ') line.pop_back();
-      fmt::print("{}\n", line);
-    };
-    for (const std::string& entity : entity_order(variant.kpis)) {
-      fmt::print("\n{}\n", entity);
-      print_row(header);
-      for (const auto& row : rows_of_entity[entity]) print_row(row);
-    }
+    table.print();
   }
-}
-
-// RFC 4180: quote a field holding a comma, quote or line break; double its quotes.
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (const char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + '"';
-}
-
-// Shortest round-trip form; an empty field for NaN, which spreadsheets and pandas read as missing.
-std::string csv_number(double value) {
-  if (std::isnan(value)) return {};
-  return fmt::format("{}", value);
 }
 
 void print_csv(const std::vector<VariantSummary>& variants) {
@@ -420,12 +242,6 @@ void print_csv(const std::vector<VariantSummary>& variants) {
                  csv_number(s.stats.ci_low), csv_number(s.stats.ci_high));
     }
   }
-}
-
-// JSON has no NaN: null says "no value" where a token would make the document unparseable.
-Json json_number(double value) {
-  if (!std::isfinite(value)) return nullptr;
-  return value;
 }
 
 void print_json(const std::vector<VariantSummary>& variants) {
@@ -506,8 +322,8 @@ int run_summarize(const SummarizeOptions& options) {
       }
     }
     if (variants.empty()) {
-      throw SummarizeFailure(kExitNoInput,
-                             fmt::format("{}: no complete traces to summarise", input.string()));
+      throw CommandFailure(kExitNoInput,
+                           fmt::format("{}: no complete traces to summarise", input.string()));
     }
     if (options.format == "csv") {
       print_csv(variants);
@@ -516,7 +332,7 @@ int run_summarize(const SummarizeOptions& options) {
     } else {
       print_table(variants);
     }
-  } catch (const SummarizeFailure& e) {
+  } catch (const CommandFailure& e) {
     fmt::print(stderr, "{}\n", e.what());
     return e.code();
   }
