@@ -34,8 +34,7 @@ std::int64_t replication_of(const TraceReader& reader) {
 
 // The name of each measure's entity id, from the run's lookup tables.
 std::vector<std::string> labels_of(const std::vector<ScalarSummary>& measures,
-                                   const TraceReader& reader) {
-  EntityLabels names(reader);
+                                   EntityLabels& names) {
   std::vector<std::string> labels;
   labels.reserve(measures.size());
   for (const ScalarSummary& measure : measures) {
@@ -93,7 +92,7 @@ CampaignRunSummary summarize_run(const CampaignRun& run, double confidence) {
   }
   std::sort(traces.begin(), traces.end());
   ScalarSummarizer summarizer;
-  std::optional<TraceReader> first;
+  std::optional<EntityLabels> names;  // from the first trace, read while it is open
   for (const auto& [replication, path] : traces) {
     TraceReader reader(path);
     summarizer.add_replication(reader.scalars());
@@ -102,10 +101,10 @@ CampaignRunSummary summarize_run(const CampaignRun& run, double confidence) {
     }
     summary.replications.push_back(replication);
     summary.traces.push_back(path);
-    if (!first) first.emplace(path);
+    if (!names) names.emplace(reader);
   }
   summary.measures = summarizer.summarize(confidence);
-  if (first) summary.labels = labels_of(summary.measures, *first);
+  if (names) summary.labels = labels_of(summary.measures, *names);
   return summary;
 }
 
