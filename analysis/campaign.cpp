@@ -9,6 +9,7 @@
 #include <numeric>
 #include <optional>
 #include <system_error>
+#include <tuple>
 #include <variant>
 
 #include "analysis/entity_labels.hpp"
@@ -82,29 +83,25 @@ std::optional<ReplicationWarmup> warmup_of(const TraceReader& reader, std::int64
   return warmup;
 }
 
-CampaignRunSummary summarize_run(const CampaignRun& run, double confidence) {
+CampaignRunSummary summarize_run(CampaignRun& run, double confidence) {
   CampaignRunSummary summary{run.name, run.variant, run.sweep_point, {}, {}, {}, {}, {}};
-  // Replications in order, whatever order the files came in.
-  std::vector<std::pair<std::int64_t, fs::path>> traces;
-  for (const fs::path& path : run.traces) {
-    const TraceReader reader(path);
-    traces.emplace_back(replication_of(reader), path);
-  }
-  std::sort(traces.begin(), traces.end());
+  // Replications in order, whatever order they were digested in (ties, which a directory
+  // cannot hold, by path).
+  std::sort(run.replications.begin(), run.replications.end(),
+            [](const ReplicationDigest& a, const ReplicationDigest& b) {
+              return std::tie(a.replication, a.trace) < std::tie(b.replication, b.trace);
+            });
   ScalarSummarizer summarizer;
-  std::optional<EntityLabels> names;  // from the first trace, read while it is open
-  for (const auto& [replication, path] : traces) {
-    TraceReader reader(path);
-    summarizer.add_replication(reader.scalars());
-    if (auto warmup = warmup_of(reader, replication, run.warmup_averaging)) {
-      summary.warmup.push_back(*warmup);
-    }
-    summary.replications.push_back(replication);
-    summary.traces.push_back(path);
-    if (!names) names.emplace(reader);
+  for (const ReplicationDigest& digest : run.replications) {
+    summarizer.add_replication(digest.scalars);
+    if (digest.warmup) summary.warmup.push_back(*digest.warmup);
+    summary.replications.push_back(digest.replication);
+    summary.traces.push_back(digest.trace);
   }
   summary.measures = summarizer.summarize(confidence);
-  if (names) summary.labels = labels_of(summary.measures, *names);
+  if (!run.replications.empty()) {
+    summary.labels = labels_of(summary.measures, run.replications.front().labels);
+  }
   return summary;
 }
 
@@ -232,11 +229,22 @@ void write_warmup(hid_t file, const std::vector<CampaignRunSummary>& runs) {
 
 }  // namespace
 
-std::vector<CampaignRunSummary> summarize_campaign(const std::vector<CampaignRun>& runs,
+ReplicationDigest digest_replication(const fs::path& trace, double warmup_averaging) {
+  const TraceReader reader(trace);
+  ReplicationDigest digest;
+  digest.trace = trace;
+  digest.replication = replication_of(reader);
+  digest.scalars = reader.scalars();
+  digest.warmup = warmup_of(reader, digest.replication, warmup_averaging);
+  digest.labels = EntityLabels(reader);
+  return digest;
+}
+
+std::vector<CampaignRunSummary> summarize_campaign(std::vector<CampaignRun> runs,
                                                    double confidence) {
   std::vector<CampaignRunSummary> summaries;
   summaries.reserve(runs.size());
-  for (const CampaignRun& run : runs) summaries.push_back(summarize_run(run, confidence));
+  for (CampaignRun& run : runs) summaries.push_back(summarize_run(run, confidence));
   return summaries;
 }
 

@@ -7,26 +7,18 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "analysis/entity_labels.hpp"
 #include "analysis/trace_summary.hpp"
+#include "sim/trace/trace_records.hpp"
 
 namespace circlesim::analysis {
 
 inline constexpr const char* kCampaignFormat = "circlesim-campaign";
 inline constexpr std::int64_t kCampaignFormatVersion = 1;
-
-// One run of the batch and its complete traces.
-struct CampaignRun {
-  std::string name;  // its directory under the campaign ("baseline", "more-staff-002")
-  std::string variant;
-  int sweep_point = -1;
-  std::vector<std::filesystem::path> traces;  // complete replication traces
-  // MSER-5 sees the queue length averaged over intervals of this many minutes (the cycle of the
-  // run's inputs, e.g. a week); 0: the series' own interval.
-  double warmup_averaging = 0;
-};
 
 // MSER-5 on one replication's total queue length over its rooms (/timeseries/queue_length summed
 // over the columns), recorded beside the warm-up the scenario cut: where the two disagree, the
@@ -40,6 +32,31 @@ struct ReplicationWarmup {
   std::size_t batches = 0;
   double mser5_truncation = 0;   // min from the start; NaN when the series is too short
   bool at_search_limit = false;  // the transient may last longer than half the run
+};
+
+// What the campaign takes from one complete replication trace, read in one opening of the file.
+// `circlesim batch` digests each trace on the worker that wrote it, right after writing it, so
+// that building the campaign does not read every trace again, one after another, at the end.
+struct ReplicationDigest {
+  std::filesystem::path trace;
+  std::int64_t replication = 0;  // the trace's `replication`
+  std::vector<sim::trace::ScalarRecord> scalars;
+  std::optional<ReplicationWarmup> warmup;  // when the trace has a queue-length series
+  EntityLabels labels;                      // the names of its entity ids (/lookup)
+};
+
+// Reads `trace` (throws sim::trace::TraceIoError naming the file when it is not a complete
+// circlesim trace). MSER-5 sees the queue length averaged over intervals of `warmup_averaging`
+// minutes (the cycle of the run's inputs, e.g. a week); 0: the series' own interval.
+[[nodiscard]] ReplicationDigest digest_replication(const std::filesystem::path& trace,
+                                                   double warmup_averaging);
+
+// One run of the batch and its complete replications, in any order.
+struct CampaignRun {
+  std::string name;  // its directory under the campaign ("baseline", "more-staff-002")
+  std::string variant;
+  int sweep_point = -1;
+  std::vector<ReplicationDigest> replications;
 };
 
 // A run summarised: its measures across replications, each with its entity id's name.
@@ -64,10 +81,11 @@ struct CampaignInfo {
   std::string git_sha;
 };
 
-// Reads every trace of every run (throws sim::trace::TraceIoError naming the file when one is
-// not a complete circlesim trace) and summarises each run at `confidence`.
-[[nodiscard]] std::vector<CampaignRunSummary> summarize_campaign(
-    const std::vector<CampaignRun>& runs, double confidence);
+// Summarises each run at `confidence`, its replications in the order of their numbers (so the
+// result does not depend on which worker or rank finished first); the labels are those of the
+// first replication.
+[[nodiscard]] std::vector<CampaignRunSummary> summarize_campaign(std::vector<CampaignRun> runs,
+                                                                 double confidence);
 
 // Writes `directory`/campaign.h5 through a temporary file renamed into place (a job array's
 // batches may finish together: each writes its own temporary, and a complete file always wins).

@@ -12,6 +12,26 @@ namespace circlesim::analysis {
 
 bool ConfidenceInterval::contains(double x) const { return lower <= x && x <= upper; }
 
+namespace {
+
+// t_{1-(1-level)/2, n-1}. A campaign's summary asks for the same quantile for each of thousands
+// of measures, and Boost's inverse of the t distribution is most of the cost of an interval, so
+// each thread remembers the last one it computed.
+double t_quantile(std::size_t n, double level) {
+  thread_local std::size_t last_n = 0;
+  thread_local double last_level = 0;
+  thread_local double last_t = 0;
+  if (n != last_n || level != last_level) {
+    const boost::math::students_t dist(static_cast<double>(n) - 1.0);
+    last_t = boost::math::quantile(boost::math::complement(dist, (1.0 - level) / 2.0));
+    last_n = n;
+    last_level = level;
+  }
+  return last_t;
+}
+
+}  // namespace
+
 double ConfidenceInterval::relative_half_width() const {
   if (half_width == 0.0) return 0.0;
   if (mean == 0.0) return std::numeric_limits<double>::infinity();
@@ -39,8 +59,7 @@ ConfidenceInterval t_confidence_interval(std::span<const double> samples, double
   for (const double x : samples) squared_deviations += (x - mean) * (x - mean);
   const double std_dev = std::sqrt(squared_deviations / (n - 1.0));
 
-  const boost::math::students_t dist(n - 1.0);
-  const double t = boost::math::quantile(boost::math::complement(dist, (1.0 - level) / 2.0));
+  const double t = t_quantile(samples.size(), level);
 
   ConfidenceInterval ci{};
   ci.mean = mean;

@@ -87,7 +87,8 @@ void for_each_block(hid_t dataset, hid_t memory_type, const std::string& what, C
     check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &first, nullptr, &count, nullptr),
           what);
     const Hid memory_space = make_space(H5Screate_simple(1, &count, nullptr), what);
-    check(H5Dread(dataset, memory_type, memory_space.get(), file_space.get(), H5P_DEFAULT,
+    const Hid transfer = sim::trace::conversion_transfer(buffer.size());
+    check(H5Dread(dataset, memory_type, memory_space.get(), file_space.get(), transfer.get(),
                   buffer.data()),
           what);
     consume(buffer.data(), static_cast<std::size_t>(count), static_cast<std::size_t>(first));
@@ -166,8 +167,9 @@ std::vector<std::string> read_string_dataset(hid_t dataset, const std::string& w
   const std::size_t count = element_count(shape(dataset, what));
   return read_strings(
       type.get(), count,
-      [dataset](hid_t memory_type, void* buffer) {
-        return H5Dread(dataset, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer);
+      [dataset, count](hid_t memory_type, void* buffer) {
+        const Hid transfer = sim::trace::conversion_transfer(count * sizeof(char*));
+        return H5Dread(dataset, memory_type, H5S_ALL, H5S_ALL, transfer.get(), buffer);
       },
       what);
 }
@@ -648,7 +650,9 @@ sim::trace::Table TraceReader::table(const std::string& name) const {
   const std::size_t rows = table_rows(dataset.get(), what);
   std::vector<double> packed(rows * columns);
   if (!packed.empty()) {
-    check(H5Dread(dataset.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, packed.data()), what);
+    const Hid transfer = sim::trace::conversion_transfer(packed.size() * sizeof(double));
+    check(H5Dread(dataset.get(), memory.get(), H5S_ALL, H5S_ALL, transfer.get(), packed.data()),
+          what);
   }
   for (std::size_t c = 0; c < columns; ++c) {
     std::vector<double>& values = table.columns[c].values;

@@ -15,8 +15,10 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
-#include <thread>
+#include <utility>
+#include <vector>
 
 #include "analysis/campaign.hpp"
 #include "analysis/trace_reader.hpp"
@@ -29,6 +31,7 @@
 #include "circlesim/version.hpp"
 #include "models/rooms/room_model.hpp"
 #include "models/services/city_model.hpp"
+#include "sim/parallel_for.hpp"
 #include "sim/trace/hdf5_handle.hpp"
 #include "sim/trace/hdf5_trace_writer.hpp"
 #include "sim/trace/sha256.hpp"
@@ -146,11 +149,49 @@ std::vector<scenario::ScenarioRun> load_runs(const BatchOptions& options) {
   return std::move(*runs);
 }
 
-// Runs `tasks` on `jobs` threads; the first failure stops the others at their next replication
-// and is rethrown.
+// The cycle a run's inputs repeat with: a week when opening hours, shifts or demand profiles
+// vary in time (all given by time of day and day type), none (0) otherwise.
+double input_cycle(const scenario::Scenario& scenario) {
+  constexpr double kWeek = 7 * 24 * 60;
+  for (const scenario::Room& room : scenario.rooms) {
+    if (room.capacity.change_points() > 0) return kWeek;
+  }
+  for (const scenario::Service& service : scenario.services) {
+    for (const scenario::DemandStream& stream : service.demand) {
+      if (stream.profile) return kWeek;
+    }
+  }
+  return 0;
+}
+
+// The digests of the traces this process wrote, made by the workers as each replication ends.
+class DigestCache {
+ public:
+  void add(analysis::ReplicationDigest digest) {
+    const std::lock_guard lock(mutex_);
+    fs::path key = digest.trace.lexically_normal();
+    digests_.insert_or_assign(std::move(key), std::move(digest));
+  }
+  // The digest of `trace`, moved out of the cache; none when this process did not write it.
+  std::optional<analysis::ReplicationDigest> take(const fs::path& trace) {
+    const std::lock_guard lock(mutex_);
+    const auto it = digests_.find(trace.lexically_normal());
+    if (it == digests_.end()) return std::nullopt;
+    analysis::ReplicationDigest digest = std::move(it->second);
+    digests_.erase(it);
+    return digest;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<fs::path, analysis::ReplicationDigest> digests_;
+};
+
+// Runs `tasks` on `jobs` threads, each replication digested for the campaign by the worker that
+// wrote it; the first failure stops the others at their next replication and is rethrown.
 void run_tasks(const std::vector<Task>& tasks, const std::vector<scenario::ScenarioRun>& runs,
                const BatchOptions& options, const std::string& source, const std::atomic<int>& stop,
-               BatchProgress& progress) {
+               BatchProgress& progress, DigestCache& digests) {
   std::vector<sim::trace::WriterOptions> writers;
   std::vector<sim::trace::Provenance> provenances;
   for (const scenario::ScenarioRun& run : runs) {
@@ -165,41 +206,28 @@ void run_tasks(const std::vector<Task>& tasks, const std::vector<scenario::Scena
     writers.push_back(writer);
     provenances.push_back(provenance_of(run, options.file, source));
   }
-  std::atomic<std::size_t> next{0};
-  std::mutex failure_mutex;
-  std::exception_ptr failure;
-  auto work = [&] {
-    for (std::size_t i = next++; i < tasks.size(); i = next++) {
-      if (stop.load() != 0) return;
-      try {
-        const Task& task = tasks[i];
-        const scenario::ScenarioRun& run = runs[task.run];
-        sim::trace::Hdf5TraceWriter sink(task.path, writers[task.run]);
-        sim::trace::Provenance provenance = provenances[task.run];
-        provenance.replication = static_cast<std::int64_t>(task.replication);
-        sink.begin(provenance);
-        const models::ReplicationOutput output{&sink, &stop,
-                                               trace_interval(options.trace_interval, run.scenario),
-                                               progress.simulated(i)};
-        if (run.scenario.city) {
-          (void)services::run_city_replication(run.scenario, task.replication, output);
-        } else {
-          (void)models::run_room_replication(run.scenario, task.replication, output);
-        }
-        if (stop.load() == 0) progress.finished(i);
-      } catch (...) {
-        const std::lock_guard lock(failure_mutex);
-        if (!failure) failure = std::current_exception();
-        next = tasks.size();
-        return;
+  sim::parallel_for(tasks.size(), options.jobs, [&](std::size_t i) {
+    if (stop.load() != 0) return;
+    const Task& task = tasks[i];
+    const scenario::ScenarioRun& run = runs[task.run];
+    {
+      sim::trace::Hdf5TraceWriter sink(task.path, writers[task.run]);
+      sim::trace::Provenance provenance = provenances[task.run];
+      provenance.replication = static_cast<std::int64_t>(task.replication);
+      sink.begin(provenance);
+      const models::ReplicationOutput output{&sink, &stop,
+                                             trace_interval(options.trace_interval, run.scenario),
+                                             progress.simulated(i)};
+      if (run.scenario.city) {
+        (void)services::run_city_replication(run.scenario, task.replication, output);
+      } else {
+        (void)models::run_room_replication(run.scenario, task.replication, output);
       }
     }
-  };
-  std::vector<std::jthread> workers;
-  for (int j = 1; j < std::max(1, options.jobs); ++j) workers.emplace_back(work);
-  work();
-  for (std::jthread& worker : workers) worker.join();
-  if (failure) std::rethrow_exception(failure);
+    if (stop.load() != 0) return;  // the trace stays a .part file: nothing to digest
+    digests.add(analysis::digest_replication(task.path, input_cycle(run.scenario)));
+    progress.finished(i);
+  });
 }
 
 std::string interval_text(const analysis::ScalarSummary& m) {
@@ -275,39 +303,40 @@ void warn_about_warmup(const std::vector<analysis::CampaignRunSummary>& runs) {
   }
 }
 
-// The cycle a run's inputs repeat with: a week when opening hours, shifts or demand profiles
-// vary in time (all given by time of day and day type), none (0) otherwise.
-double input_cycle(const scenario::Scenario& scenario) {
-  constexpr double kWeek = 7 * 24 * 60;
-  for (const scenario::Room& room : scenario.rooms) {
-    if (room.capacity.change_points() > 0) return kWeek;
-  }
-  for (const scenario::Service& service : scenario.services) {
-    for (const scenario::DemandStream& stream : service.demand) {
-      if (stream.profile) return kWeek;
-    }
-  }
-  return 0;
-}
-
-// Builds campaign.h5 from every complete trace of the batch's runs now in the directory (also
-// those of other jobs of a job array) and prints the table; false when there are none.
+// Builds campaign.h5 from every complete trace of the batch's runs now in the directory and
+// prints the table; false when there are none. The traces this process wrote are in `digests`;
+// the others (kept from an earlier batch, written by other ranks or other jobs of a job array)
+// are read here, on `jobs` threads.
 bool write_campaign(const fs::path& output, const std::vector<scenario::ScenarioRun>& runs,
-                    bool common_random_numbers) {
+                    bool common_random_numbers, DigestCache& digests, int jobs) {
   std::vector<analysis::CampaignRun> campaign;
-  bool any = false;
+  std::vector<std::pair<std::size_t, fs::path>> unread;  // run, trace
   for (const scenario::ScenarioRun& run : runs) {
-    analysis::CampaignRun entry{
-        run_directory(run), run.variant, run.sweep_point, {}, input_cycle(run.scenario)};
+    analysis::CampaignRun entry{run_directory(run), run.variant, run.sweep_point, {}};
     for (const fs::path& path : replication_files(output / entry.name)) {
-      if (path.extension() == ".h5") entry.traces.push_back(path);
+      if (path.extension() != ".h5") continue;
+      if (auto digest = digests.take(path)) {
+        entry.replications.push_back(std::move(*digest));
+      } else {
+        unread.emplace_back(campaign.size(), path);
+      }
     }
-    any = any || !entry.traces.empty();
     campaign.push_back(std::move(entry));
   }
-  if (!any) return false;
+  std::vector<analysis::ReplicationDigest> read(unread.size());
+  sim::parallel_for(unread.size(), jobs, [&](std::size_t i) {
+    const auto& [run, path] = unread[i];
+    read[i] = analysis::digest_replication(path, input_cycle(runs[run].scenario));
+  });
+  for (std::size_t i = 0; i < unread.size(); ++i) {
+    campaign[unread[i].first].replications.push_back(std::move(read[i]));
+  }
+  if (std::all_of(campaign.begin(), campaign.end(),
+                  [](const analysis::CampaignRun& run) { return run.replications.empty(); })) {
+    return false;
+  }
   const double confidence = runs.front().scenario.run.confidence;
-  const auto summaries = analysis::summarize_campaign(campaign, confidence);
+  const auto summaries = analysis::summarize_campaign(std::move(campaign), confidence);
   analysis::CampaignInfo info;
   info.scenario_name = runs.front().scenario.run.name;
   info.master_seed = static_cast<std::int64_t>(runs.front().scenario.run.seed);
@@ -326,7 +355,7 @@ bool write_campaign(const fs::path& output, const std::vector<scenario::Scenario
 }
 
 int batch(const BatchOptions& options, const ProcessRanks& ranks,
-          std::vector<scenario::ScenarioRun>& runs) {
+          std::vector<scenario::ScenarioRun>& runs, DigestCache& digests) {
   const RepRange range = parse_rep_range(options.rep_range);
   if (report_if_missing(options.file)) return kExitNoInput;
   if (!options.trace_level.empty() && !sim::trace::parse_trace_level(options.trace_level)) {
@@ -383,7 +412,7 @@ int batch(const BatchOptions& options, const ProcessRanks& ranks,
       horizons.push_back(run.warmup + run.horizon);
     }
     BatchProgress progress(std::move(horizons), label, options.log_interval);
-    run_tasks(tasks, runs, options, source, stop, progress);
+    run_tasks(tasks, runs, options, source, stop, progress, digests);
     progress.stop();
   }
   if (const int signal = stop.load(); signal != 0) {
@@ -449,8 +478,9 @@ int run_batch(const BatchOptions& options) {
   const ProcessRanks ranks;
   int status = 0;
   std::vector<scenario::ScenarioRun> runs;
+  DigestCache digests;
   try {
-    status = batch(options, ranks, runs);
+    status = batch(options, ranks, runs, digests);
   } catch (const CommandFailure& e) {
     fmt::print(stderr, "{}{}", e.what(), std::string_view(e.what()).ends_with('\n') ? "" : "\n");
     status = e.code();
@@ -465,7 +495,8 @@ int run_batch(const BatchOptions& options) {
   status = ranks.max_over_ranks(status);
   if (status != 0 || ranks.rank() != 0) return status;
   try {
-    if (!write_campaign(fs::path(options.output), runs, !options.independent_streams)) {
+    if (!write_campaign(fs::path(options.output), runs, !options.independent_streams, digests,
+                        options.jobs)) {
       fmt::print(stderr, "circlesim batch: no complete traces in {}\n", options.output);
       return kExitNoInput;
     }

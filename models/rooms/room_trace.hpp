@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -159,6 +160,8 @@ class IntervalSampler final : public sim::EventHandler {
       block.times = times_;
       block.entities = pools_.size();
       block.values = std::move(values_[static_cast<std::size_t>(m)]);
+      // A sample at every multiple of the interval up to the end, and one at the end itself.
+      block.expected_rows = static_cast<std::size_t>(std::ceil(end_ / interval_));
       sink_->write_timeseries(block);
       values_[static_cast<std::size_t>(m)].clear();
     }

@@ -1,5 +1,6 @@
 #include "sim/trace/hdf5_handle.hpp"
 
+#include <algorithm>
 #include <vector>
 
 namespace circlesim::sim::trace {
@@ -71,6 +72,15 @@ Hid utf8_string_type() {
   return type;
 }
 
+Hid conversion_transfer(std::size_t bytes) {
+  constexpr std::size_t kSmallest = 4096;
+  constexpr std::size_t kLargest = 1 << 20;  // HDF5's default
+  Hid transfer = make_plist(H5Pcreate(H5P_DATASET_XFER), "transfer property list");
+  check(H5Pset_buffer(transfer.get(), std::clamp(bytes, kSmallest, kLargest), nullptr, nullptr),
+        "transfer buffer");
+  return transfer;
+}
+
 namespace {
 void write_attribute_raw(hid_t object, const std::string& name, hid_t type, const void* value) {
   if (H5Aexists(object, name.c_str()) > 0) {
@@ -105,7 +115,8 @@ void write_string_dataset(hid_t parent, const std::string& name, const std::stri
                                               H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                                    "creating dataset " + name);
   const char* text = value.c_str();
-  check(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &text),
+  const Hid transfer = conversion_transfer(sizeof(text));
+  check(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, transfer.get(), &text),
         "writing dataset " + name);
 }
 
@@ -121,7 +132,8 @@ void write_string_list(hid_t parent, const std::string& name,
   std::vector<const char*> pointers;
   pointers.reserve(values.size());
   for (const std::string& value : values) pointers.push_back(value.c_str());
-  check(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()),
+  const Hid transfer = conversion_transfer(pointers.size() * sizeof(const char*));
+  check(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, transfer.get(), pointers.data()),
         "writing dataset " + name);
 }
 

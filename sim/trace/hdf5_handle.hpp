@@ -59,6 +59,12 @@ Hid make_attribute(hid_t id, const std::string& what);
 // A variable-length UTF-8 string type, as h5py reads into str.
 Hid utf8_string_type();
 
+// A dataset transfer property list for a read or write of about `bytes` that converts types
+// (strings, compounds): its conversion buffers are sized to the data (4 KiB to 1 MiB). HDF5
+// zero-fills two buffers of 1 MiB for each such transfer by default, which cost more than
+// writing or reading the small datasets of a trace themselves.
+Hid conversion_transfer(std::size_t bytes);
+
 // Attributes on a file, group or dataset; an existing attribute of that name is replaced.
 void write_attribute(hid_t object, const std::string& name, const std::string& value);
 void write_attribute(hid_t object, const std::string& name, std::int64_t value);

@@ -74,7 +74,8 @@ void write_array(hid_t parent, const std::string& name, hid_t type, std::vector<
   const Hid dataset = make_dataset(
       H5Dcreate2(parent, name.c_str(), type, space.get(), H5P_DEFAULT, create.get(), H5P_DEFAULT),
       "creating dataset " + name);
-  check(H5Dwrite(dataset.get(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
+  const Hid transfer = conversion_transfer(bytes);
+  check(H5Dwrite(dataset.get(), type, H5S_ALL, H5S_ALL, transfer.get(), data),
         "writing dataset " + name);
 }
 
@@ -88,14 +89,17 @@ namespace {
 class GrowingArray {
  public:
   GrowingArray(hid_t parent, const std::string& name, std::size_t columns, int compression,
-               int rank)
-      : name_(name), columns_(columns), rank_(rank) {
+               int rank, std::size_t expected_rows)
+      : name_(name),
+        columns_(columns),
+        rank_(rank),
+        chunk_rows_(chunk_rows_for(columns, expected_rows)) {
     const std::array<hsize_t, 2> initial{0, columns};
     const std::array<hsize_t, 2> maximum{H5S_UNLIMITED, columns};
     const Hid space = make_space(H5Screate_simple(rank, initial.data(), maximum.data()), name);
     const Hid create = make_plist(H5Pcreate(H5P_DATASET_CREATE), "dataset " + name);
     // Chunks of whole rows, about kArrayChunkBytes each.
-    const std::array<hsize_t, 2> chunk{chunk_rows_for(columns), columns};
+    const std::array<hsize_t, 2> chunk{chunk_rows_, columns};
     check(H5Pset_chunk(create.get(), rank, chunk.data()), "chunking " + name);
     if (compression > 0) {
       check(H5Pset_shuffle(create.get()), "shuffle filter on " + name);
@@ -126,9 +130,13 @@ class GrowingArray {
   }
 
   // Rows of a chunk (the dataset's chunk shape is rows x all columns).
-  [[nodiscard]] std::size_t chunk_rows() const { return chunk_rows_for(columns_); }
-  static std::size_t chunk_rows_for(std::size_t columns) {
-    return std::max<std::size_t>(1, kArrayChunkBytes / (sizeof(double) * columns));
+  [[nodiscard]] std::size_t chunk_rows() const { return chunk_rows_; }
+  // About kArrayChunkBytes of rows, but no more rows than the series is expected to have (0:
+  // unknown): a chunk is stored, and compressed, whole, zeros and all.
+  static std::size_t chunk_rows_for(std::size_t columns, std::size_t expected_rows) {
+    const std::size_t rows =
+        std::max<std::size_t>(1, kArrayChunkBytes / (sizeof(double) * columns));
+    return expected_rows > 0 ? std::min(rows, expected_rows) : rows;
   }
 
   // One chunk already shuffled and deflated (ChunkCompressor) holding `rows` rows, written as
@@ -150,6 +158,7 @@ class GrowingArray {
   std::string name_;
   hsize_t columns_;
   int rank_;
+  hsize_t chunk_rows_;
   hsize_t rows_ = 0;
   Hid dataset_;
 };
@@ -361,9 +370,10 @@ void Hdf5TraceWriter::write_timeseries(const TimeSeries& series) {
       found = state->series
                   .emplace(series.metric,
                            SeriesTables{
-                               GrowingArray(group.get(), "time", 1, level, 1),
+                               GrowingArray(group.get(), "time", 1, level, 1, series.expected_rows),
                                GrowingArray(group.get(), "value",
-                                            std::max<std::size_t>(1, series.entities), level, 2),
+                                            std::max<std::size_t>(1, series.entities), level, 2,
+                                            series.expected_rows),
                                series.entities})
                   .first;
     }
@@ -378,7 +388,7 @@ void Hdf5TraceWriter::write_timeseries(const TimeSeries& series) {
   PendingSeries& pending = pending_series_[series.metric];
   if (pending.chunk_rows == 0) {
     pending.entities = std::max<std::size_t>(1, series.entities);
-    pending.chunk_rows = GrowingArray::chunk_rows_for(pending.entities);
+    pending.chunk_rows = GrowingArray::chunk_rows_for(pending.entities, series.expected_rows);
   }
   pending.values.insert(pending.values.end(), series.values.begin(), series.values.end());
   pending.rows += series.times.size();

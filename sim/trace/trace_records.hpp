@@ -77,6 +77,9 @@ struct TimeSeries {
   std::vector<double> times;
   std::size_t entities = 0;
   std::vector<double> values;
+  // Rows the whole series will have, when the writer of the blocks knows it (0: unknown). A
+  // trace writer sizes its chunks to it, so that a short series is not padded to a full chunk.
+  std::size_t expected_rows = 0;
 };
 
 // Histograms of one metric, one per entity, all on the same bucket edges.
