@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "sim/error.hpp"
+#include "tests/unit/test_constants.hpp"
 
 namespace circlesim::analysis {
 namespace {
@@ -23,9 +24,6 @@ namespace {
 using ::circlesim::sim::InvalidParameter;
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
-
-constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Points on the x axis, for cases that are easy to work out by hand.
 std::vector<Point> on_line(const std::vector<double>& xs) {

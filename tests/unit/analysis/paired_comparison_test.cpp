@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sim/error.hpp"
+#include "tests/unit/test_constants.hpp"
 
 namespace circlesim::analysis {
 namespace {
@@ -22,9 +23,6 @@ using ::testing::DoubleEq;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
 TEST(PairedComparison, FivePairsByHand) {
   // D = variant - baseline = -2, -1, -1, -3, -1: mean -1.6, s^2 = 3.2 / 4 = 0.8, standard error

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "sim/error.hpp"
+#include "tests/unit/test_constants.hpp"
 
 namespace circlesim::analysis {
 namespace {
@@ -26,9 +27,6 @@ using ::testing::ThrowsMessage;
 // 5e-11; elsewhere the check is 1e-9 relative.
 double tolerance(double expected) { return std::max(1e-9 * std::abs(expected), 1e-10); }
 #define EXPECT_ORACLE(actual, expected) EXPECT_NEAR(actual, expected, tolerance(expected))
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // ---------------------------------------------------------------------------------------------
 // §1 Erlang B

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sim/error.hpp"
+#include "tests/unit/test_constants.hpp"
 
 namespace circlesim::analysis {
 namespace {
@@ -16,9 +17,6 @@ namespace {
 using ::circlesim::sim::InvalidParameter;
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // A summary with interval [low, high] around `mean` from `n` finite values.
 SampleSummary summary(double mean, double low, double high, std::size_t n = 10,

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sim/error.hpp"
+#include "tests/unit/test_constants.hpp"
 
 namespace circlesim::analysis {
 namespace {
@@ -19,8 +20,6 @@ using ::circlesim::sim::InvalidParameter;
 using ::circlesim::sim::trace::ScalarRecord;
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 ScalarRecord record(std::string name, std::string entity, std::uint32_t id, double value,
                     std::string unit = "min") {

@@ -2,6 +2,7 @@
 // and the per-entity table, whose columns line up over every section and whose note column
 // appears only when some row has a note.
 #include "app/output_table.hpp"
+#include "tests/unit/test_constants.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +13,6 @@
 namespace circlesim::app {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 TEST(OutputTable, NumbersForTheTerminal) {

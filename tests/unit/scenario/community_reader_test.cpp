@@ -177,9 +177,12 @@ const BadCase kBadCases[] = {
      42, "the window must end after it starts"},
 };
 
-std::string case_name(const testing::TestParamInfo<BadCase>& bad) { return bad.param.name; }
+std::string community_case_name(const testing::TestParamInfo<BadCase>& bad) {
+  return bad.param.name;
+}
 
-INSTANTIATE_TEST_SUITE_P(Cases, CommunityReaderProblems, testing::ValuesIn(kBadCases), case_name);
+INSTANTIATE_TEST_SUITE_P(Cases, CommunityReaderProblems, testing::ValuesIn(kBadCases),
+                         community_case_name);
 
 }  // namespace
 }  // namespace circlesim::scenario

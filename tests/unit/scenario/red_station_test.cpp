@@ -33,7 +33,7 @@ class RedStationTest : public ScratchDirTest {
 };
 
 // A city of two communities in one street; the stations and services follow.
-constexpr const char* kCity = R"(run: {name: stations, horizon: 1d}
+constexpr const char* kStationCity = R"(run: {name: stations, horizon: 1d}
 city:
   districts:
     - id: d
@@ -60,7 +60,7 @@ const Room* room_of(const Scenario& s, const Facility& f, const std::string& typ
 
 TEST_F(RedStationTest, SeatsChargersAndLockersBecomeRoomsOpenWithTheStation) {
   Diagnostics diagnostics;
-  const auto s = load(std::string(kCity) + R"(facilities:
+  const auto s = load(std::string(kStationCity) + R"(facilities:
   red_stations:
     - id: square
       street: s
@@ -101,7 +101,7 @@ TEST_F(RedStationTest, SeatsChargersAndLockersBecomeRoomsOpenWithTheStation) {
 
 TEST_F(RedStationTest, DefaultsAreSixSeatsFourChargersNoLockersNoStanding) {
   Diagnostics diagnostics;
-  const auto s = load(std::string(kCity) + R"(facilities:
+  const auto s = load(std::string(kStationCity) + R"(facilities:
   red_stations:
     - {id: plain, street: s, location: {x: 50m, y: 20m}}
     - {id: bare, street: s, seats: 1, chargers: 0}
@@ -128,7 +128,7 @@ TEST_F(RedStationTest, DefaultsAreSixSeatsFourChargersNoLockersNoStanding) {
 
 TEST_F(RedStationTest, OverflowPolicyIsRead) {
   Diagnostics diagnostics;
-  const auto s = load(std::string(kCity) + R"(facilities:
+  const auto s = load(std::string(kStationCity) + R"(facilities:
   red_stations: [{id: one, street: s}]
 policies:
   red_station_overflow: {next_within: 2.5km, max_tries: 5}
@@ -141,7 +141,7 @@ policies:
 
 TEST_F(RedStationTest, BadValuesAreReportedAtTheirLine) {
   Diagnostics diagnostics;
-  const auto s = load(std::string(kCity) + R"(facilities:
+  const auto s = load(std::string(kStationCity) + R"(facilities:
   red_stations:
     - id: one
       street: s
@@ -174,7 +174,7 @@ policies:
 
 TEST_F(RedStationTest, AServiceAtChargersNeedsAStationWithChargers) {
   Diagnostics diagnostics;
-  const auto s = load(std::string(kCity) + R"(facilities:
+  const auto s = load(std::string(kStationCity) + R"(facilities:
   red_stations:
     - {id: one, street: s, chargers: 0}
     - {id: two, street: s, chargers: 0, rooms: [{type: reading}]}

@@ -310,17 +310,17 @@ TEST(ScenarioSchema, AcceptsValidScenarios) {
 }
 
 // Each case: what is changed in the minimal scenario, and a fragment of valijson's complaint.
-struct InvalidCase {
+struct SchemaViolation {
   const char* name;
   const char* pointer;
   const char* value;  // JSON
   const char* complaint;
 };
 
-class ScenarioSchemaRefuses : public ::testing::TestWithParam<InvalidCase> {};
+class ScenarioSchemaRefuses : public ::testing::TestWithParam<SchemaViolation> {};
 
 TEST_P(ScenarioSchemaRefuses, InvalidScenario) {
-  const InvalidCase& c = GetParam();
+  const SchemaViolation& c = GetParam();
   json scenario = minimal_scenario();
   scenario[json::json_pointer(c.pointer)] = json::parse(c.value);
   const std::string errors = validate(compiled_schema(), scenario);
@@ -341,55 +341,58 @@ const std::string kUnknownDist = service_with(R"({"dist": "poisson", "mean": "5m
 INSTANTIATE_TEST_SUITE_P(
     Cases, ScenarioSchemaRefuses,
     ::testing::Values(
-        InvalidCase{"bare_number_horizon", "/run/horizon", "30", "'type' constraint"},
-        InvalidCase{"horizon_without_unit", "/run/horizon", R"("30")", "'pattern' constraint"},
-        InvalidCase{"horizon_unknown_unit", "/run/horizon", R"("30 months")",
-                    "'pattern' constraint"},
-        InvalidCase{"misspelled_key", "/run/horizn", R"("30d")", "'horizn'"},
-        InvalidCase{"unknown_top_level_key", "/servics", "[]", "'servics'"},
-        InvalidCase{"trace_level_not_in_enum", "/run/trace", R"({"level": "verbose"})",
-                    "enum values"},
-        InvalidCase{"replications_zero", "/run/replications", "0", "greater than"},
-        InvalidCase{"confidence_one", "/run/confidence", "1", "less than"},
-        InvalidCase{"seed_not_integer", "/run/seed", "1.5", "'type' constraint"},
-        InvalidCase{"bad_date", "/run/start", R"({"date": "2026-13-01"})", "'pattern' constraint"},
-        InvalidCase{"bad_weekday", "/run/start", R"({"weekday": "mon"})", "enum values"},
-        InvalidCase{"exponential_without_mean", "/services", kExponentialWithoutMean.c_str(),
-                    "'mean'"},
-        InvalidCase{"exponential_with_extra_parameter", "/services", kExponentialWithSd.c_str(),
-                    "'sd'"},
-        InvalidCase{"hyperexponential_cv_not_above_one", "/services",
-                    kHyperexponentialLowCv.c_str(), "greater than"},
-        InvalidCase{"unknown_distribution", "/services", kUnknownDist.c_str(), "enum values"},
-        InvalidCase{"rate_without_unit", "/services",
-                    R"([{"id": "s", "channel": "home_visit", "demand": [{"rate": "5"}],
+        SchemaViolation{"bare_number_horizon", "/run/horizon", "30", "'type' constraint"},
+        SchemaViolation{"horizon_without_unit", "/run/horizon", R"("30")", "'pattern' constraint"},
+        SchemaViolation{"horizon_unknown_unit", "/run/horizon", R"("30 months")",
+                        "'pattern' constraint"},
+        SchemaViolation{"misspelled_key", "/run/horizn", R"("30d")", "'horizn'"},
+        SchemaViolation{"unknown_top_level_key", "/servics", "[]", "'servics'"},
+        SchemaViolation{"trace_level_not_in_enum", "/run/trace", R"({"level": "verbose"})",
+                        "enum values"},
+        SchemaViolation{"replications_zero", "/run/replications", "0", "greater than"},
+        SchemaViolation{"confidence_one", "/run/confidence", "1", "less than"},
+        SchemaViolation{"seed_not_integer", "/run/seed", "1.5", "'type' constraint"},
+        SchemaViolation{"bad_date", "/run/start", R"({"date": "2026-13-01"})",
+                        "'pattern' constraint"},
+        SchemaViolation{"bad_weekday", "/run/start", R"({"weekday": "mon"})", "enum values"},
+        SchemaViolation{"exponential_without_mean", "/services", kExponentialWithoutMean.c_str(),
+                        "'mean'"},
+        SchemaViolation{"exponential_with_extra_parameter", "/services", kExponentialWithSd.c_str(),
+                        "'sd'"},
+        SchemaViolation{"hyperexponential_cv_not_above_one", "/services",
+                        kHyperexponentialLowCv.c_str(), "greater than"},
+        SchemaViolation{"unknown_distribution", "/services", kUnknownDist.c_str(), "enum values"},
+        SchemaViolation{"rate_without_unit", "/services",
+                        R"([{"id": "s", "channel": "home_visit", "demand": [{"rate": "5"}],
                         "duration": {"dist": "deterministic", "value": "5min"}}])",
-                    "'pattern' constraint"},
-        InvalidCase{"upper_case_id", "/services",
-                    R"([{"id": "Health", "channel": "home_visit",
+                        "'pattern' constraint"},
+        SchemaViolation{"upper_case_id", "/services",
+                        R"([{"id": "Health", "channel": "home_visit",
                         "duration": {"dist": "deterministic", "value": "5min"}}])",
-                    "'pattern' constraint"},
-        InvalidCase{"two_kinds_of_city", "/city",
-                    R"({"synthetic": {}, "csv": {"districts": "d.csv", "streets": "s.csv",
+                        "'pattern' constraint"},
+        SchemaViolation{"two_kinds_of_city", "/city",
+                        R"({"synthetic": {}, "csv": {"districts": "d.csv", "streets": "s.csv",
                                                  "communities": "c.csv"}})",
-                    "exactly one"},
-        InvalidCase{"staff_and_staffing", "/facilities",
-                    R"({"community_centres": [{"id": "cc", "community": "c", "rooms": [
+                        "exactly one"},
+        SchemaViolation{"staff_and_staffing", "/facilities",
+                        R"({"community_centres": [{"id": "cc", "community": "c", "rooms": [
                         {"type": "health", "staff": 1, "staffing": []}]}]})",
-                    "'not' constraint"},
-        InvalidCase{"bad_waiting_room", "/facilities",
-                    R"({"community_centres": [{"id": "cc", "community": "c", "rooms": [
+                        "'not' constraint"},
+        SchemaViolation{"bad_waiting_room", "/facilities",
+                        R"({"community_centres": [{"id": "cc", "community": "c", "rooms": [
                         {"type": "health", "waiting_room": "infinite"}]}]})",
-                    "oneOf"},
-        InvalidCase{"distance_without_unit", "/facilities",
-                    R"({"red_stations": [{"id": "r", "street": "s",
+                        "oneOf"},
+        SchemaViolation{"distance_without_unit", "/facilities",
+                        R"({"red_stations": [{"id": "r", "street": "s",
                                           "location": {"x": 100, "y": "1km"}}]})",
-                    "'type' constraint"},
-        InvalidCase{"opening_hours_bad_interval", "/facilities",
-                    R"({"red_stations": [{"id": "r", "street": "s",
+                        "'type' constraint"},
+        SchemaViolation{"opening_hours_bad_interval", "/facilities",
+                        R"({"red_stations": [{"id": "r", "street": "s",
                                           "opening_hours": {"weekday": ["8-17"]}}]})",
-                    "'pattern' constraint"}),
-    [](const ::testing::TestParamInfo<InvalidCase>& param_info) { return param_info.param.name; });
+                        "'pattern' constraint"}),
+    [](const ::testing::TestParamInfo<SchemaViolation>& param_info) {
+      return param_info.param.name;
+    });
 
 TEST(ScenarioSchemaReference, ListsEveryKeyPath) {
   const std::string markdown = schema_reference_markdown(schema());

@@ -18,7 +18,7 @@ using ::testing::HasSubstr;
 
 // Two districts of one community each (10,000 residents), a centre with a room of 3 staff in
 // each, and community workers; the run starts on Monday 2026-01-05.
-constexpr const char* kCity =
+constexpr const char* kShockCity =
     R"(run: {name: shocks, horizon: 20d, seed: 7, replications: 1, start: {date: "2026-01-05"}}
 city:
   districts:
@@ -64,7 +64,7 @@ services:
 class ShocksTest : public ScratchDirTest {
  protected:
   std::optional<Scenario> load(const std::string& tail, Diagnostics& diagnostics) {
-    return load_scenario(write("scenario.yaml", std::string(kCity) + tail), {}, diagnostics);
+    return load_scenario(write("scenario.yaml", std::string(kShockCity) + tail), {}, diagnostics);
   }
 };
 
@@ -179,9 +179,9 @@ const BadShock kBadShocks[] = {
      45, "staff"},
 };
 
-std::string case_name(const testing::TestParamInfo<BadShock>& bad) { return bad.param.name; }
+std::string shock_case_name(const testing::TestParamInfo<BadShock>& bad) { return bad.param.name; }
 
-INSTANTIATE_TEST_SUITE_P(Cases, ShockProblems, testing::ValuesIn(kBadShocks), case_name);
+INSTANTIATE_TEST_SUITE_P(Cases, ShockProblems, testing::ValuesIn(kBadShocks), shock_case_name);
 
 }  // namespace
 }  // namespace circlesim::scenario

@@ -2,6 +2,7 @@
 // units, whitespace variants, the per-1000-residents flag, each kind of bad input with its
 // message, and clock times of day.
 #include "models/scenario/units.hpp"
+#include "tests/unit/test_constants.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -21,7 +22,6 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr QuantityKind kDuration = QuantityKind::kDuration;
 constexpr QuantityKind kRate = QuantityKind::kRate;
 constexpr QuantityKind kDistance = QuantityKind::kDistance;

@@ -17,6 +17,7 @@
 #include "sim/error.hpp"
 #include "sim/random_stream.hpp"
 #include "sim/time.hpp"
+#include "tests/unit/test_constants.hpp"
 
 namespace circlesim::sim {
 namespace {
@@ -24,11 +25,6 @@ namespace {
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
-// Tolerance in standard errors: |z| > 4.5 has probability 7e-6 per check (seeds are fixed).
-constexpr double kZ = 4.5;
 
 // Checks a Poisson count against its expectation: the standard error is sqrt(expected).
 void expect_poisson_count(double count, double expected, const char* what, int index) {

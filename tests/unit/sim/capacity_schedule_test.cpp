@@ -13,6 +13,7 @@
 #include "sim/error.hpp"
 #include "sim/random_stream.hpp"
 #include "sim/time.hpp"
+#include "tests/unit/test_constants.hpp"
 
 #if defined(__unix__)
 #include <unistd.h>
@@ -24,9 +25,6 @@ namespace {
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // Opening hours of a community health room, repeating weekly from Monday 00:00:
 // Mon-Fri 08:00-12:00 three servers, 13:00-17:00 two; Sat 09:00-12:00 one; closed otherwise.

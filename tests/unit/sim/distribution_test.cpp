@@ -18,6 +18,7 @@
 
 #include "sim/error.hpp"
 #include "sim/random_stream.hpp"
+#include "tests/unit/test_constants.hpp"
 
 namespace circlesim::sim {
 namespace {
@@ -25,14 +26,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr std::uint64_t kSeed = 20240611;
-
-// Tolerance in standard errors. Where the estimator is close to normal, |z| > 4.5 has probability
-// 7e-6 per check; the seed is fixed, so the tests are deterministic anyway, and the bound is
-// there to make "within" mean something rather than to be hit by chance.
-constexpr double kZ = 4.5;
 
 // --- Textbook raw moments E[X^n], written independently of sim/distribution.cpp --------------
 

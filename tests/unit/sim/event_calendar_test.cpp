@@ -22,6 +22,7 @@
 #include "sim/error.hpp"
 #include "sim/random_stream.hpp"
 #include "sim/time.hpp"
+#include "tests/unit/test_constants.hpp"
 
 namespace circlesim::sim {
 namespace {
@@ -29,9 +30,6 @@ namespace {
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // Pops everything and returns the payloads in pop order.
 std::vector<std::uint32_t> drain_payloads(EventCalendar& calendar) {

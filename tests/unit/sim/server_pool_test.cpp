@@ -25,6 +25,7 @@
 #include "sim/random_stream.hpp"
 #include "sim/simulation.hpp"
 #include "sim/time.hpp"
+#include "tests/unit/test_constants.hpp"
 
 #if defined(__unix__)
 #include <unistd.h>
@@ -35,8 +36,6 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // One scripted arrival: at `at`, a customer of class `cls` owing `service`, with `patience`.
 struct Arrival {

@@ -14,6 +14,7 @@
 
 #include "sim/error.hpp"
 #include "sim/time.hpp"
+#include "tests/unit/test_constants.hpp"
 
 #if defined(__unix__)
 #include <unistd.h>
@@ -26,8 +27,6 @@ using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // What a handler saw: (clock, kind, payload).
 using Seen = std::tuple<Time, std::uint16_t, std::uint32_t>;

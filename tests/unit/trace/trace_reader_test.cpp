@@ -24,6 +24,7 @@
 
 #include "sim/trace/hdf5_handle.hpp"
 #include "sim/trace/hdf5_trace_writer.hpp"
+#include "tests/unit/test_constants.hpp"
 
 namespace circlesim::analysis {
 namespace {
@@ -45,7 +46,6 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::size_t kRequestRows = 20;
 constexpr std::size_t kEventRows = 10;
 constexpr std::size_t kChunkRows = 7;  // 20 requests: two full chunks and a partial one

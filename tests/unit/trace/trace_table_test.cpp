@@ -19,6 +19,7 @@
 
 #include "analysis/trace_reader.hpp"
 #include "sim/trace/hdf5_trace_writer.hpp"
+#include "tests/unit/test_constants.hpp"
 
 namespace circlesim::analysis {
 namespace {
@@ -34,8 +35,6 @@ using sim::trace::TraceStatus;
 using sim::trace::WriterOptions;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 class TableTest : public ::testing::TestWithParam<int> {
  protected:

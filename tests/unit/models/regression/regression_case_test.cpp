@@ -16,14 +16,13 @@
 #include "models/rooms/room_model.hpp"
 #include "models/scenario/loader.hpp"
 #include "tests/unit/scratch_dir.hpp"
+#include "tests/unit/test_constants.hpp"
 
 namespace circlesim::regression {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 std::filesystem::path source_root() {
   return std::filesystem::path(__FILE__)

@@ -15,6 +15,7 @@
 #include "models/services/city_model.hpp"
 #include "models/services/service_network.hpp"
 #include "tests/unit/models/memory_sink.hpp"
+#include "tests/unit/models/services/flow_checks.hpp"
 
 namespace circlesim {
 namespace {
@@ -37,10 +38,6 @@ scenario::Scenario small_town(std::vector<std::string> overrides = {}) {
   auto loaded = scenario::load_scenario(path.string(), options, diagnostics);
   EXPECT_TRUE(loaded) << diagnostics.to_string();
   return *loaded;
-}
-
-double outcomes(const FlowCounts& f) {
-  return f.served + f.reneged + f.balked + f.unmet + f.escalated + f.in_system;
 }
 
 TEST(CityModel, SmallTownIsBuiltAsWritten) {

@@ -15,6 +15,7 @@
 #include "models/scenario/loader.hpp"
 #include "models/services/city_model.hpp"
 #include "tests/unit/models/memory_sink.hpp"
+#include "tests/unit/models/services/flow_checks.hpp"
 
 namespace circlesim {
 namespace {
@@ -23,7 +24,6 @@ using services::CityMeasures;
 using services::FlowCounts;
 using services::UnmetReason;
 
-constexpr int kClosed = static_cast<int>(UnmetReason::kClosed);
 constexpr int kTooFar = static_cast<int>(UnmetReason::kTooFar);
 
 // Community a lives 300 m from centre A (300 x 1.3 / 60 m/min = 6.5 min), b at centre B (no
@@ -95,10 +95,6 @@ policies:
   std::filesystem::remove(path);
   EXPECT_TRUE(loaded) << diagnostics.to_string();
   return loaded ? std::move(*loaded) : scenario::Scenario{};
-}
-
-double outcomes(const FlowCounts& f) {
-  return f.served + f.reneged + f.balked + f.unmet + f.escalated + f.in_system;
 }
 
 // The room of `facility` of `type`.

@@ -14,6 +14,7 @@
 #include "models/services/city_model.hpp"
 #include "sim/time.hpp"
 #include "tests/unit/models/memory_sink.hpp"
+#include "tests/unit/models/services/flow_checks.hpp"
 
 namespace circlesim {
 namespace {
@@ -92,10 +93,6 @@ services:
   return loaded ? std::move(*loaded) : scenario::Scenario{};
 }
 
-double outcomes(const FlowCounts& f) {
-  return f.served + f.reneged + f.balked + f.unmet + f.escalated + f.in_system;
-}
-
 void expect_conservation(const CityMeasures& m) {
   for (const auto& service : m.services) {
     EXPECT_EQ(service.flow.requests, outcomes(service.flow));
@@ -121,8 +118,6 @@ void expect_conservation(const CityMeasures& m) {
   EXPECT_EQ(m.facilities[0].requests, room.requests);
   EXPECT_EQ(m.facilities[0].unmet, room.unmet);
 }
-
-constexpr int kClosed = static_cast<int>(services::UnmetReason::kClosed);
 
 TEST(CityOpeningHours, LeaveMakesRequestsThatFindItClosedUnmet) {
   const scenario::Scenario s = tiny_town("leave", "send_away");
