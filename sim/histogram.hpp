@@ -97,20 +97,23 @@ class Histogram {
   static constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
 
   // Bucket of a value in (min_positive, max_value]: the k with upper_[k-1] < x <= upper_[k].
-  // A cheap polynomial log2 (error < 2e-4, about 0.03 buckets at alpha = 0.005) gives a guess
-  // that the exact boundary table then corrects, usually without a step: no libm call per
-  // observation, and bucket membership agrees exactly with bucket_lower/bucket_upper. (The
-  // ceiling is taken by hand: std::ceil is a libm call on baseline x86-64.)
+  // The value's exponent and top mantissa bits name a slice of the line narrower than a bucket
+  // (a relative width below gamma - 1), so a slice holds at most one bucket edge: a table gives
+  // the bucket of the slice's lowest value, and one comparison with that bucket's upper edge
+  // decides between it and the next. No libm call and no loop per observation, and membership
+  // agrees exactly with bucket_lower/bucket_upper. Ranges that reach into the subnormal doubles
+  // (where slices are not relatively narrow) use a polynomial log2 and a corrected guess.
   [[nodiscard]] std::size_t bucket_index(double x) const {
-    const auto last = static_cast<std::int64_t>(upper_.size()) - 1;
-    const double exponent = approximate_log2(x) * inv_log2_gamma_;
-    const auto truncated = static_cast<std::int64_t>(exponent);
-    const std::int64_t ceiling = truncated + (exponent > static_cast<double>(truncated) ? 1 : 0);
-    auto k = std::clamp<std::int64_t>(ceiling - first_index_, 0, last);
-    while (k > 0 && x <= upper_[static_cast<std::size_t>(k - 1)]) --k;
-    while (k < last && x > upper_[static_cast<std::size_t>(k)]) ++k;
-    return static_cast<std::size_t>(k);
+    const std::size_t last = upper_.size() - 1;
+    if (!slice_bucket_.empty()) [[likely]] {
+      const std::uint64_t slice = (std::bit_cast<std::uint64_t>(x) >> slice_shift_) - first_slice_;
+      const std::size_t k = slice_bucket_[slice];
+      return std::min(k + (x > upper_[k] ? 1 : 0), last);
+    }
+    return searched_bucket_index(x);
   }
+  [[nodiscard]] std::size_t searched_bucket_index(double x) const;
+  void build_slice_table();
   // log2 of a positive normal double: its exponent plus a least-squares quartic in the mantissa.
   static double approximate_log2(double x) {
     const auto bits = std::bit_cast<std::uint64_t>(x);
@@ -134,6 +137,11 @@ class Histogram {
   std::int64_t first_index_ = 0;
   std::vector<std::uint64_t> counts_;
   std::vector<double> upper_;  // upper edge of each bucket, gamma^(first_index_ + k)
+  // Per slice of the doubles (value bits >> slice_shift_, from first_slice_ on): the bucket of
+  // the slice's lowest value. Empty when the range reaches the subnormals.
+  std::vector<std::uint32_t> slice_bucket_;
+  int slice_shift_ = 0;
+  std::uint64_t first_slice_ = 0;
   std::uint64_t total_ = 0;
   std::uint64_t zero_count_ = 0;
   std::uint64_t overflow_count_ = 0;

@@ -207,6 +207,41 @@ TEST(HistogramTest, BucketLayout) {
   }
 }
 
+// Every value lands in the bucket whose edges enclose it, (lower, upper], at the edges
+// themselves and one ulp either side, for several resolutions, and for a range reaching into
+// the subnormal doubles (where the bucket is found by search rather than by slice table).
+TEST(HistogramTest, ValuesLandBetweenTheirBucketEdges) {
+  struct Layout {
+    double alpha;
+    double min_positive;
+    double max_value;
+  };
+  const Layout layouts[] = {{0.005, 1e-6, 1e9}, {0.01, 1e-3, 1e7},  {0.02, 1e-6, 1e7},
+                            {0.3, 0.5, 1e4},    {0.001, 1e-2, 1e3}, {0.01, 1e-310, 1.0}};
+  for (const Layout& layout : layouts) {
+    Histogram histogram(layout.alpha, layout.min_positive, layout.max_value);
+    const std::size_t buckets = histogram.bucket_count();
+    std::vector<std::uint64_t> before = histogram.bucket_counts();
+    const auto expect_bucket = [&](double x, std::size_t k) {
+      if (x <= layout.min_positive || x > layout.max_value) return;
+      histogram.add(x);
+      const std::vector<std::uint64_t>& after = histogram.bucket_counts();
+      EXPECT_EQ(after[k], before[k] + 1)
+          << "alpha " << layout.alpha << ": " << x << " should be in bucket " << k << " ("
+          << histogram.bucket_lower(k) << ", " << histogram.bucket_upper(k) << "]";
+      before = after;
+    };
+    const std::size_t stride = std::max<std::size_t>(1, buckets / 700);
+    for (std::size_t k = 0; k < buckets; k += stride) {
+      const double upper = histogram.bucket_upper(k);
+      expect_bucket(upper, k);
+      expect_bucket(std::nextafter(upper, 0.0), k);
+      if (k + 1 < buckets) expect_bucket(std::nextafter(upper, 2 * upper), k + 1);
+      expect_bucket(upper / std::sqrt(histogram.gamma()), k);  // mid-bucket, no underflow
+    }
+  }
+}
+
 TEST(HistogramTest, ResetKeepsLayout) {
   Histogram histogram = make_histogram();
   histogram.add(3.0, 5);
