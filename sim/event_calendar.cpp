@@ -101,30 +101,48 @@ bool EventCalendar::refill_bucket_zero(std::uint64_t end_key) {
     const int b = std::countr_zero(occupied_) + 1;
     std::vector<Node>& bucket = buckets_[static_cast<std::size_t>(b)];
     // Cancelled events must not set the calendar's clock: a later post before their time but
-    // after now() is valid. Drop them here, and skip a bucket that held nothing else.
-    if (dead_ > 0) drop_dead(bucket);
+    // after now() is valid. They are dropped in the same pass that finds the minimum (patience
+    // timers cancelled when service starts are common), and a bucket that held nothing else is
+    // skipped.
+    const std::uint64_t min_key = dead_ > 0 ? drop_dead_and_find_min(bucket) : min_key_of(bucket);
     if (bucket.empty()) {
       occupied_ &= ~(std::uint64_t{1} << (b - 1));
       continue;
     }
-    if (bucket.size() == 1) {  // common with few pending events: no scan, no redistribution
-      if (bucket.front().key > end_key) return false;
-      last_key_ = bucket.front().key;
-      occupied_ &= ~(std::uint64_t{1} << (b - 1));
-      buckets_[0].push_back(bucket.front());
-      bucket.clear();
-      return true;
-    }
-    std::uint64_t min_key = bucket.front().key;
-    for (const Node& node : bucket) min_key = std::min(min_key, node.key);
     if (min_key > end_key) return false;
-    // Every node of bucket b differs from the new minimum only below bit b-1: all move lower.
     last_key_ = min_key;
     occupied_ &= ~(std::uint64_t{1} << (b - 1));
-    for (const Node& node : bucket) push_node(node);
+    if (bucket.size() == 1) {  // common with few pending events: no redistribution
+      buckets_[0].push_back(bucket.front());
+    } else {
+      // Every node of bucket b differs from the new minimum only below bit b-1: all move lower.
+      for (const Node& node : bucket) push_node(node);
+    }
     bucket.clear();
     return true;
   }
+}
+
+std::uint64_t EventCalendar::min_key_of(const std::vector<Node>& nodes) {
+  std::uint64_t min_key = std::numeric_limits<std::uint64_t>::max();
+  for (const Node& node : nodes) min_key = std::min(min_key, node.key);
+  return min_key;
+}
+
+std::uint64_t EventCalendar::drop_dead_and_find_min(std::vector<Node>& nodes) {
+  std::uint64_t min_key = std::numeric_limits<std::uint64_t>::max();
+  auto kept = nodes.begin();
+  for (const Node& node : nodes) {
+    if (is_dead(node)) {
+      release_slot(node.slot);
+      --dead_;
+      continue;
+    }
+    min_key = std::min(min_key, node.key);
+    *kept++ = node;
+  }
+  nodes.erase(kept, nodes.end());
+  return min_key;
 }
 
 void EventCalendar::drop_dead(SmallNodes& nodes) {

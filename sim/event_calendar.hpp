@@ -229,6 +229,10 @@ class EventCalendar {
   void push_node(const Node& node);
   // Moves the lowest non-empty bucket's minimum time into bucket 0 if it is <= end_key.
   bool refill_bucket_zero(std::uint64_t end_key);
+  static std::uint64_t min_key_of(const std::vector<Node>& nodes);
+  // Removes cancelled events from `nodes` (releasing their slots) and returns the least key of
+  // the others (the largest key when none is left).
+  std::uint64_t drop_dead_and_find_min(std::vector<Node>& nodes);
   Node pop_bucket_zero();
   bool is_dead(const Node& node) const {
     return node.slot != EventHandle::kNone && slots_[node.slot].cancelled;
