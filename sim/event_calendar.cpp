@@ -49,12 +49,16 @@ void EventCalendar::to_sorted() {
             [](const Node& a, const Node& b) { return before(b, a); });
 }
 
-void EventCalendar::reject_push(Time time, int priority) const {
+void EventCalendar::reject_push(Time time, int priority, std::uint64_t floor_key,
+                                bool floor_is_now) const {
   CIRCLESIM_REQUIRE(std::isfinite(time) && time >= 0.0,
                     "event time must be finite and >= 0, got {}", time);
-  CIRCLESIM_REQUIRE(std::bit_cast<std::uint64_t>(time) >= last_key_,
+  const Time floor = std::bit_cast<Time>(floor_key);
+  CIRCLESIM_REQUIRE(!floor_is_now || time >= floor,
+                    "cannot schedule an event at time {} before now ({})", time, floor);
+  CIRCLESIM_REQUIRE(time >= floor,
                     "event time {} is before the last event taken from the calendar ({})", time,
-                    last_time());
+                    floor);
   CIRCLESIM_REQUIRE(priority >= kMinPriority && priority <= kMaxPriority,
                     "event priority must be in [{}, {}], got {}", kMinPriority, kMaxPriority,
                     priority);
@@ -85,7 +89,7 @@ EventHandle EventCalendar::schedule(Time time, std::uint16_t handler, std::uint1
     slots_.emplace_back();
   }
   try {
-    push(time, handler, kind, payload, priority, slot);
+    push(time, handler, kind, payload, priority, slot, last_key_, false);
   } catch (...) {
     free_slots_.push_back(slot);
     throw;

@@ -26,6 +26,7 @@
 
 #include <array>
 #include <bit>
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -67,7 +68,16 @@ class EventCalendar {
   // before the last popped event.
   void post(Time time, std::uint16_t handler, std::uint16_t kind, std::uint32_t payload,
             int priority = 0) {
-    push(time, handler, kind, payload, priority, EventHandle::kNone);
+    push(time, handler, kind, payload, priority, EventHandle::kNone, last_key_, false);
+  }
+  // As post(), for a caller whose clock reads `now` (>= last_time()): one check of the time
+  // covers the caller's rule (not before now) and the calendar's. A time before `now` is
+  // rejected as "before now".
+  void post_not_before(Time now, Time time, std::uint16_t handler, std::uint16_t kind,
+                       std::uint32_t payload, int priority = 0) {
+    const auto now_key = std::bit_cast<std::uint64_t>(now + 0.0);
+    assert(now_key >= last_key_ && "the caller's clock is behind the calendar");
+    push(time, handler, kind, payload, priority, EventHandle::kNone, now_key, true);
   }
   // Schedules an event that can be cancelled through the returned handle.
   EventHandle schedule(Time time, std::uint16_t handler, std::uint16_t kind, std::uint32_t payload,
@@ -130,6 +140,7 @@ class EventCalendar {
   static constexpr int kBuckets = 65;
   static constexpr int kSequenceBits = 56;
   static constexpr std::uint64_t kMaxSequence = (std::uint64_t{1} << kSequenceBits) - 1;
+  static constexpr std::uint64_t kInfinityKey = 0x7ff0000000000000ULL;  // bits of +infinity
   // Switch to the radix heap above this many stored events, back to the sorted array below the
   // second.
   static constexpr std::size_t kRadixAbove = 24;
@@ -180,20 +191,21 @@ class EventCalendar {
     return key == last_key_ ? 0 : 64 - std::countl_zero(key ^ last_key_);
   }
   void push(Time time, std::uint16_t handler, std::uint16_t kind, std::uint32_t payload,
-            int priority, std::uint32_t slot) {
+            int priority, std::uint32_t slot, std::uint64_t floor_key, bool floor_is_now) {
     time += 0.0;  // -0.0 has the sign bit set; make it +0.0 so that bit order is value order
-    // One predicted branch on the hot path; the cold function works out which check failed.
-    const bool valid = time >= 0.0 && time < kNever &&  // also rejects NaN
-                       std::bit_cast<std::uint64_t>(time) >= last_key_ &&
-                       priority >= kMinPriority && priority <= kMaxPriority &&
-                       sequence_ < kMaxSequence;
+    const auto key = std::bit_cast<std::uint64_t>(time);
+    // Non-negative finite doubles are ordered as their bit patterns, and every negative,
+    // infinite or NaN time has a pattern at or above that of +infinity: `floor <= time < inf`
+    // is one unsigned range check. With the priority and sequence checks, one predicted branch
+    // on the hot path; the cold function works out which check failed.
+    const bool valid = key - floor_key < kInfinityKey - floor_key && priority >= kMinPriority &&
+                       priority <= kMaxPriority && sequence_ < kMaxSequence;
     if (!valid) [[unlikely]] {
-      reject_push(time, priority);
+      reject_push(time, priority, floor_key, floor_is_now);
     }
     const auto biased_priority = static_cast<std::uint64_t>(priority - kMinPriority);
-    const Node node =
-        make_node(std::bit_cast<std::uint64_t>(time),
-                  (biased_priority << kSequenceBits) | sequence_++, payload, handler, kind, slot);
+    const Node node = make_node(key, (biased_priority << kSequenceBits) | sequence_++, payload,
+                                handler, kind, slot);
     ++live_;
     if (!radix_mode_ && sorted_.size() < kRadixAbove) {
       sorted_push(node);
@@ -225,7 +237,9 @@ class EventCalendar {
     return node;
   }
   void push_general(const Node& node);
-  [[noreturn, gnu::cold, gnu::noinline]] void reject_push(Time time, int priority) const;
+  [[noreturn, gnu::cold, gnu::noinline]] void reject_push(Time time, int priority,
+                                                          std::uint64_t floor_key,
+                                                          bool floor_is_now) const;
   void push_node(const Node& node);
   // Moves the lowest non-empty bucket's minimum time into bucket 0 if it is <= end_key.
   bool refill_bucket_zero(std::uint64_t end_key);

@@ -19,6 +19,10 @@ HandlerId Simulation::register_handler(DispatchFunction call, EventHandler* hand
   return static_cast<HandlerId>(handlers_.size() - 1);
 }
 
+void Simulation::reject_handler(HandlerId handler) {
+  throw InvalidParameter(fmt::format("unknown event handler id {}", handler));
+}
+
 EventHandle Simulation::schedule_at(Time time, HandlerId handler, std::uint16_t kind,
                                     std::uint32_t payload, int priority) {
   check_schedule(time, handler);

@@ -56,8 +56,11 @@ class Simulation {
   // cheapest kind, for arrivals, completions that cannot be preempted, and the like.
   void post_at(Time time, HandlerId handler, std::uint16_t kind, std::uint32_t payload,
                int priority = 0) {
-    check_schedule(time, handler);
-    calendar_.post(time, handler, kind, payload, priority);
+    if (handler >= handlers_.size()) [[unlikely]] {
+      reject_handler(handler);
+    }
+    // The calendar checks the time against now() and its own rules in one comparison.
+    calendar_.post_not_before(now_, time, handler, kind, payload, priority);
   }
   void post_in(Time delay, HandlerId handler, std::uint16_t kind, std::uint32_t payload,
                int priority = 0) {
@@ -89,6 +92,7 @@ class Simulation {
   EventCalendar& calendar() { return calendar_; }
 
  private:
+  [[noreturn, gnu::cold, gnu::noinline]] static void reject_handler(HandlerId handler);
   void check_schedule(Time time, HandlerId handler) const {
     CIRCLESIM_REQUIRE(time >= now_, "cannot schedule an event at time {} before now ({})", time,
                       now_);
