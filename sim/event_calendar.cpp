@@ -159,15 +159,7 @@ void EventCalendar::drop_dead(SmallNodes& nodes) {
   nodes.erase_from(kept);
 }
 
-void EventCalendar::drop_dead(std::vector<Node>& nodes) {
-  const auto kept = std::remove_if(nodes.begin(), nodes.end(), [this](const Node& node) {
-    if (!is_dead(node)) return false;
-    release_slot(node.slot);
-    --dead_;
-    return true;
-  });
-  nodes.erase(kept, nodes.end());
-}
+void EventCalendar::drop_dead(std::vector<Node>& nodes) { (void)drop_dead_and_find_min(nodes); }
 
 EventCalendar::Node EventCalendar::pop_bucket_zero() {
   std::vector<Node>& bucket = buckets_[0];

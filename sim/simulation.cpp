@@ -12,7 +12,7 @@ Simulation::Simulation(Time start_time) : now_(start_time) {
                     "simulation start time must be >= 0 and finite, got {}", start_time);
 }
 
-HandlerId Simulation::register_handler(DispatchFunction call, EventHandler* handler) {
+HandlerId Simulation::register_handler(DispatchFunction call, void* handler) {
   CIRCLESIM_REQUIRE(handlers_.size() < std::numeric_limits<HandlerId>::max(),
                     "simulation: too many event handlers ({})", handlers_.size());
   handlers_.push_back({call, handler});

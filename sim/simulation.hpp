@@ -47,7 +47,9 @@ class Simulation {
   // look-up (docs/performance.md, M/M/3).
   template <std::derived_from<EventHandler> Handler>
   HandlerId add_handler(Handler& handler) {
-    return register_handler(&dispatch_to<Handler>, &handler);
+    // The address as a Handler*, which dispatch_to casts back: through EventHandler* it would be
+    // off for a class whose EventHandler base is not its first.
+    return register_handler(&dispatch_to<Handler>, static_cast<void*>(&handler));
   }
 
   [[nodiscard]] Time now() const { return now_; }
@@ -116,7 +118,7 @@ class Simulation {
       typed->handle_event(sim, kind, payload);
     }
   }
-  HandlerId register_handler(DispatchFunction call, EventHandler* handler);
+  HandlerId register_handler(DispatchFunction call, void* handler);
   void dispatch(const Event& event) {
     now_ = event.time;
     ++events_processed_;

@@ -54,6 +54,44 @@ class Recorder : public EventHandler {
   int past_rejections = 0;
 };
 
+// Handlers whose EventHandler base is not their first: dispatch must reach the object itself,
+// whether the class is final (called directly) or not (virtual call), and also when it was
+// registered through a reference to its EventHandler base.
+struct Padding {
+  virtual ~Padding() = default;
+  double value = 42.0;
+};
+class SecondBaseHandler : public Padding, public EventHandler {
+ public:
+  void handle_event(Simulation& sim, std::uint16_t kind, std::uint32_t payload) override {
+    seen.emplace_back(sim.now(), kind, payload);
+    padding_seen = value;
+  }
+  std::vector<Seen> seen;
+  double padding_seen = 0;
+};
+class FinalSecondBaseHandler final : public SecondBaseHandler {};
+
+TEST(SimulationTest, DispatchReachesHandlersWhoseEventHandlerBaseIsNotFirst) {
+  Simulation sim;
+  SecondBaseHandler plain;
+  FinalSecondBaseHandler final_one;
+  SecondBaseHandler through_base;
+  const HandlerId a = sim.add_handler(plain);
+  const HandlerId b = sim.add_handler(final_one);
+  const HandlerId c = sim.add_handler(static_cast<EventHandler&>(through_base));
+  sim.post_at(1.0, a, 1, 10);
+  sim.post_at(2.0, b, 2, 20);
+  sim.post_at(3.0, c, 3, 30);
+  sim.run();
+  EXPECT_THAT(plain.seen, ElementsAre(Seen{1.0, 1, 10}));
+  EXPECT_THAT(final_one.seen, ElementsAre(Seen{2.0, 2, 20}));
+  EXPECT_THAT(through_base.seen, ElementsAre(Seen{3.0, 3, 30}));
+  EXPECT_EQ(plain.padding_seen, 42.0);
+  EXPECT_EQ(final_one.padding_seen, 42.0);
+  EXPECT_EQ(through_base.padding_seen, 42.0);
+}
+
 TEST(SimulationTest, StartsAtTheGivenTimeWithNothingPending) {
   Simulation sim;
   EXPECT_EQ(sim.now(), 0.0);
