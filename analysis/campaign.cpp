@@ -183,12 +183,12 @@ void write_summary(hid_t file, const CampaignInfo& info,
   const Hid group = sim::trace::ensure_group(file, "/summary");
   sim::trace::write_attribute(group.get(), "confidence", info.confidence);
   sim::trace::write_attribute(group.get(), "rows", static_cast<std::int64_t>(names.size()));
-  sim::trace::write_string_list(group.get(), "run", run_names);
-  sim::trace::write_string_list(group.get(), "name", names);
-  sim::trace::write_string_list(group.get(), "entity", entities);
+  sim::trace::write_fixed_string_list(group.get(), "run", run_names);
+  sim::trace::write_fixed_string_list(group.get(), "name", names);
+  sim::trace::write_fixed_string_list(group.get(), "entity", entities);
   write_column(group.get(), "entity_id", entity_ids, H5T_STD_U32LE, H5T_NATIVE_UINT32);
-  sim::trace::write_string_list(group.get(), "label", labels);
-  sim::trace::write_string_list(group.get(), "unit", units);
+  sim::trace::write_fixed_string_list(group.get(), "label", labels);
+  sim::trace::write_fixed_string_list(group.get(), "unit", units);
   write_counts(group.get(), "n", n);
   write_counts(group.get(), "undefined", undefined);
   write_counts(group.get(), "missing", missing);
@@ -218,7 +218,7 @@ void write_warmup(hid_t file, const std::vector<CampaignRunSummary>& runs) {
   sim::trace::write_attribute(group.get(), "method", std::string("MSER-5"));
   sim::trace::write_attribute(group.get(), "series",
                               std::string("/timeseries/queue_length summed over its columns"));
-  sim::trace::write_string_list(group.get(), "run", run_names);
+  sim::trace::write_fixed_string_list(group.get(), "run", run_names);
   write_column(group.get(), "replication", replications, H5T_STD_I64LE, H5T_NATIVE_INT64);
   write_doubles(group.get(), "configured", configured);
   write_doubles(group.get(), "averaging", averaging);

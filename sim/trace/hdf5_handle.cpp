@@ -120,20 +120,47 @@ void write_string_dataset(hid_t parent, const std::string& name, const std::stri
         "writing dataset " + name);
 }
 
+namespace {
+
+// A one-dimensional dataset of `size` elements of `type`, contiguous.
+Hid create_list(hid_t parent, const std::string& name, hid_t type, hsize_t size) {
+  const Hid space = make_space(H5Screate_simple(1, &size, nullptr), "dataset " + name);
+  return make_dataset(
+      H5Dcreate2(parent, name.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+      "creating dataset " + name);
+}
+
+}  // namespace
+
 void write_string_list(hid_t parent, const std::string& name,
                        const std::vector<std::string>& values) {
   const Hid type = utf8_string_type();
-  const hsize_t size = values.size();
-  const Hid space = make_space(H5Screate_simple(1, &size, nullptr), "dataset " + name);
-  const Hid dataset = make_dataset(H5Dcreate2(parent, name.c_str(), type.get(), space.get(),
-                                              H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                                   "creating dataset " + name);
+  const Hid dataset = create_list(parent, name, type.get(), values.size());
   if (values.empty()) return;
   std::vector<const char*> pointers;
   pointers.reserve(values.size());
   for (const std::string& value : values) pointers.push_back(value.c_str());
   const Hid transfer = conversion_transfer(pointers.size() * sizeof(const char*));
   check(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, transfer.get(), pointers.data()),
+        "writing dataset " + name);
+}
+
+void write_fixed_string_list(hid_t parent, const std::string& name,
+                             const std::vector<std::string>& values) {
+  std::size_t width = 1;  // HDF5 has no strings of size 0
+  for (const std::string& value : values) width = std::max(width, value.size());
+  const Hid type = make_type(H5Tcopy(H5T_C_S1), "string type");
+  check(H5Tset_size(type.get(), width), "string type");
+  check(H5Tset_strpad(type.get(), H5T_STR_NULLPAD), "string type");
+  check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "string type");
+  const Hid dataset = create_list(parent, name, type.get(), values.size());
+  if (values.empty()) return;
+  std::vector<char> packed(values.size() * width, '\0');
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    std::copy(values[i].begin(), values[i].end(),
+              packed.begin() + static_cast<std::ptrdiff_t>(i * width));
+  }
+  check(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, packed.data()),
         "writing dataset " + name);
 }
 

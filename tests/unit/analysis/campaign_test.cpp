@@ -97,5 +97,38 @@ TEST_F(CampaignTest, ARunWithoutReplicationsHasNoMeasures) {
   EXPECT_TRUE(summaries[0].labels.empty());
 }
 
+// The campaign's string columns: fixed-length UTF-8, as wide as the longest value in bytes,
+// zero-padded; every value reads back whole (multi-byte characters included).
+TEST_F(CampaignTest, FixedStringColumnsReadBackWithTheirWidthAndEncoding) {
+  const std::filesystem::path path = dir_ / "strings.h5";
+  const std::vector<std::string> values = {"baseline", "", "café-über", "x"};
+  {
+    const sim::trace::Hid file = sim::trace::make_file(
+        H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), "creating");
+    sim::trace::write_fixed_string_list(file.get(), "names", values);
+    sim::trace::write_fixed_string_list(file.get(), "none", {});
+  }
+  const sim::trace::Hid file =
+      sim::trace::make_file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "opening");
+  const sim::trace::Hid dataset =
+      sim::trace::make_dataset(H5Dopen2(file.get(), "names", H5P_DEFAULT), "names");
+  const sim::trace::Hid type = sim::trace::make_type(H5Dget_type(dataset.get()), "type");
+  EXPECT_FALSE(H5Tis_variable_str(type.get()));
+  EXPECT_EQ(H5Tget_cset(type.get()), H5T_CSET_UTF8);
+  const std::size_t width = H5Tget_size(type.get());
+  EXPECT_EQ(width, std::string("café-über").size());  // bytes, not characters
+  std::vector<char> raw(values.size() * width);
+  ASSERT_GE(H5Dread(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()), 0);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    std::string read(raw.data() + i * width, width);
+    read.erase(read.find_last_not_of('\0') + 1);
+    EXPECT_EQ(read, values[i]) << "row " << i;
+  }
+  const sim::trace::Hid none =
+      sim::trace::make_dataset(H5Dopen2(file.get(), "none", H5P_DEFAULT), "none");
+  const sim::trace::Hid space = sim::trace::make_space(H5Dget_space(none.get()), "space");
+  EXPECT_EQ(H5Sget_simple_extent_npoints(space.get()), 0);
+}
+
 }  // namespace
 }  // namespace circlesim::analysis
