@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <regex>
 #include <set>
+#include <unordered_map>
 
 #include "models/scenario/embedded_schema.hpp"
 #include "models/scenario/units.hpp"
@@ -33,6 +35,31 @@ const valijson::Schema& compiled_schema() {
     return compiled;
   }();
   return *schema;
+}
+
+using RegexCache = std::unordered_map<std::string, std::regex>;
+
+// Every "pattern" of the schema, compiled: std::regex takes about as long to build one as
+// valijson takes to check a whole small scenario, so they are built once per process, not once
+// per check.
+const RegexCache& schema_patterns() {
+  static const RegexCache patterns = [] {
+    RegexCache compiled;
+    std::vector<const json*> pending{&schema_json()};
+    while (!pending.empty()) {
+      const json* node = pending.back();
+      pending.pop_back();
+      if (node->is_object() && node->contains("pattern") && (*node)["pattern"].is_string()) {
+        const std::string& pattern = (*node)["pattern"].get_ref<const std::string&>();
+        if (!compiled.contains(pattern)) compiled.emplace(pattern, std::regex(pattern));
+      }
+      if (node->is_structured()) {
+        for (const json& child : *node) pending.push_back(&child);
+      }
+    }
+    return compiled;
+  }();
+  return patterns;
 }
 
 // Follows a local "$ref" ("#/definitions/duration") to its target.
@@ -406,15 +433,24 @@ std::string closest_name(std::string_view word, const std::vector<std::string>& 
   return best_distance <= allowed ? best : std::string();
 }
 
+void prepare_schema_check() {
+  (void)compiled_schema();
+  (void)schema_patterns();
+}
+
 void check_against_schema(const YamlDocument& document, Diagnostics& diagnostics) {
   const std::size_t before = diagnostics.size();
   SchemaWalker walker(document, diagnostics);
   walker.walk(document.value, schema_json(), "");
 
-  valijson::Validator validator(valijson::Validator::kStrongTypes);
   valijson::ValidationResults results;
   const valijson::adapters::NlohmannJsonAdapter target(document.value);
-  const bool valid = validator.validate(compiled_schema(), target, &results);
+  // valijson's Validator with strong types, but on a copy of the compiled patterns (a copy of a
+  // std::regex shares its automaton) instead of an empty cache of its own.
+  RegexCache patterns = schema_patterns();
+  valijson::ValidationVisitor<valijson::adapters::NlohmannJsonAdapter> visitor(
+      target, std::vector<std::string>(1, "<root>"), /*strictTypes=*/true, &results, patterns);
+  const bool valid = visitor.validateSchema(compiled_schema());
 
   std::vector<std::pair<std::string, std::string>> errors;  // pointer, description
   std::vector<std::pair<std::string, std::string>> wrappers;

@@ -17,6 +17,11 @@ namespace circlesim::scenario {
 // among the allowed ones, missing required keys.
 void check_against_schema(const YamlDocument& document, Diagnostics& diagnostics);
 
+// Builds, once per process, what every check needs: the schema parsed and compiled, and its
+// patterns' regular expressions. check_against_schema calls it when needed; a loader calls it
+// on another thread while the file is being parsed. Thread-safe.
+void prepare_schema_check();
+
 // The known name closest to `word` by edit distance, if close enough to be a likely typo;
 // empty otherwise.
 std::string closest_name(std::string_view word, const std::vector<std::string>& known);

@@ -12,5 +12,6 @@
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
 #include <valijson/validation_results.hpp>
+#include <valijson/validation_visitor.hpp>
 #include <valijson/validator.hpp>
 #pragma GCC diagnostic pop
