@@ -496,8 +496,9 @@ std::optional<std::vector<ScenarioRun>> load_scenario_runs(const std::string& pa
                                                            const LoadOptions& options,
                                                            Diagnostics& diagnostics) {
   // The schema check's one-time set-up (a tenth of a scenario's load) runs on another thread
-  // while the file is read and parsed.
-  std::future<void> schema_ready = std::async(std::launch::async, prepare_schema_check);
+  // while the file is read and parsed (or here, later, when no thread can be started).
+  std::future<void> schema_ready =
+      std::async(std::launch::async | std::launch::deferred, prepare_schema_check);
   const std::optional<YamlDocument> composed = load_composed(path, diagnostics);
   schema_ready.get();
   if (!composed) return std::nullopt;
