@@ -1,6 +1,7 @@
 // Tests for scenario composition: extends (deep merge across files, with locations that still
 // point at the file a value came from), variants, sweeps and --set overrides.
 #include "models/scenario/composition.hpp"
+#include "models/scenario/loader.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -197,6 +198,36 @@ TEST_F(CompositionTest, VariantOverridesMergeAndUnknownVariantIsReported) {
 
   EXPECT_TRUE(expand_runs(document, "day", false, diagnostics).empty());
   EXPECT_THAT(diagnostics.to_string(), HasSubstr("no variant 'day' (expected one of: night)"));
+}
+
+// An override or a variant that does not exist must not hide a mistake in the file as written:
+// the file is checked before the overrides are applied, and before the variant is looked up.
+TEST_F(CompositionTest, OverridesAndUnknownVariantsDoNotHideMistakesInTheFile) {
+  const std::string path = write("plain.yaml",
+                                 "run: {name: x, horizon: banana, seed: 1}\n"
+                                 "facilities:\n"
+                                 "  community_centres:\n"
+                                 "    - {id: c, name: C, rooms: [{type: health, staff: 1}]}\n"
+                                 "services:\n"
+                                 "  - {id: s, name: S, list: public, channel: centre_room,\n"
+                                 "     room: health, demand: [{rate: 1/h}],\n"
+                                 "     duration: {dist: exponential, mean: 10min}}\n");
+  for (const LoadOptions& options :
+       {LoadOptions{{}, "", false}, LoadOptions{{"run.horizon=1h"}, "", false},
+        LoadOptions{{"run.replications=3", "run.seed=7"}, "", false},
+        LoadOptions{{}, "nope", false}}) {
+    Diagnostics diagnostics;
+    EXPECT_FALSE(load_scenario_runs(path, options, diagnostics).has_value());
+    EXPECT_THAT(diagnostics.to_string(), HasSubstr("plain.yaml:1:25: run.horizon: 'banana'"))
+        << "overrides: " << options.overrides.size() << ", variant: '" << options.variant << "'";
+  }
+  // The same file corrected loads, with the override applied.
+  const std::string fixed = write("fixed.yaml", "extends: plain.yaml\nrun: {horizon: 2h}\n");
+  Diagnostics diagnostics;
+  const auto runs =
+      load_scenario_runs(fixed, LoadOptions{{"run.horizon=1h"}, "", false}, diagnostics);
+  ASSERT_TRUE(runs.has_value()) << diagnostics.to_string();
+  EXPECT_DOUBLE_EQ(runs->front().scenario.run.horizon, 60.0);
 }
 
 }  // namespace
