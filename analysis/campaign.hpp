@@ -18,7 +18,7 @@
 namespace circlesim::analysis {
 
 inline constexpr const char* kCampaignFormat = "circlesim-campaign";
-inline constexpr std::int64_t kCampaignFormatVersion = 1;
+inline constexpr std::int64_t kCampaignFormatVersion = 2;
 
 // MSER-5 on one replication's total queue length over its rooms (/timeseries/queue_length summed
 // over the columns), recorded beside the warm-up the scenario cut: where the two disagree, the

@@ -55,6 +55,7 @@ import sys
 import h5py
 f = h5py.File(sys.argv[1], "r")
 assert f.attrs["format"] == "circlesim-campaign", dict(f.attrs)
+assert f.attrs["format_version"] == 2, dict(f.attrs)  # 2: fixed-length summary strings
 assert f.attrs["common_random_numbers"] == 1
 runs = sorted(f["runs"])
 assert runs == ["baseline-000", "baseline-001", "baseline-002",
