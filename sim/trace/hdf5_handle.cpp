@@ -72,6 +72,13 @@ Hid utf8_string_type() {
   return type;
 }
 
+Hid fixed_string_type(std::size_t width) {
+  Hid type = make_type(H5Tcopy(H5T_C_S1), "string type");
+  check(H5Tset_size(type.get(), width), "string type");
+  check(H5Tset_strpad(type.get(), H5T_STR_NULLPAD), "string type");
+  return type;
+}
+
 Hid conversion_transfer(std::size_t bytes) {
   constexpr std::size_t kSmallest = 4096;
   constexpr std::size_t kLargest = 1 << 20;  // HDF5's default
@@ -149,9 +156,7 @@ void write_fixed_string_list(hid_t parent, const std::string& name,
                              const std::vector<std::string>& values) {
   std::size_t width = 1;  // HDF5 has no strings of size 0
   for (const std::string& value : values) width = std::max(width, value.size());
-  const Hid type = make_type(H5Tcopy(H5T_C_S1), "string type");
-  check(H5Tset_size(type.get(), width), "string type");
-  check(H5Tset_strpad(type.get(), H5T_STR_NULLPAD), "string type");
+  const Hid type = fixed_string_type(width);
   check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "string type");
   const Hid dataset = create_list(parent, name, type.get(), values.size());
   if (values.empty()) return;

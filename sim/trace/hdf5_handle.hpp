@@ -4,6 +4,7 @@
 
 #include <hdf5.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -58,6 +59,8 @@ Hid make_attribute(hid_t id, const std::string& what);
 
 // A variable-length UTF-8 string type, as h5py reads into str.
 Hid utf8_string_type();
+// Fixed-width text padded with NULs.
+Hid fixed_string_type(std::size_t width);
 
 // A dataset transfer property list for a read or write of about `bytes` that converts types
 // (strings, compounds): its conversion buffers are sized to the data (4 KiB to 1 MiB). HDF5

@@ -73,13 +73,6 @@ Hid event_row_type() {
                                        {"payload", c::kPayload, H5T_NATIVE_UINT32}});
 }
 
-Hid fixed_string_type(std::size_t width) {
-  Hid type = make_type(H5Tcopy(H5T_C_S1), "string type");
-  check(H5Tset_size(type.get(), width), "string type");
-  check(H5Tset_strpad(type.get(), H5T_STR_NULLPAD), "string type");
-  return type;
-}
-
 Hid scalar_row_type() {
   namespace c = scalar_column;
   const Hid name = fixed_string_type(c::kNameWidth);

@@ -39,8 +39,6 @@ Hid packed_compound(std::size_t size, std::initializer_list<Member> members);
 // The outcome enum (uint8) by name. HDF5 converts enums by name, so a reader gets our values
 // even from a file that numbered them differently; an unknown name comes out as 0xff.
 Hid outcome_enum_type();
-// Fixed-width text padded with NULs.
-Hid fixed_string_type(std::size_t width);
 
 Hid request_row_type();
 // Just the outcome column of a request row: HDF5 reads a subset of members by name.
