@@ -2,6 +2,7 @@
 // no service starts while a room has nobody on duty, and the staff-on-duty series shows the
 // schedule.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -23,8 +24,8 @@ using sim::kDay;
 scenario::Scenario centre_with_hours() {
   const std::filesystem::path path =
       std::filesystem::temp_directory_path() /
-      ("circlesim_room_hours_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-       ".yaml");
+      ("circlesim_room_hours_" + std::to_string(::getpid()) + "_" +
+       ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".yaml");
   std::ofstream(path) << R"(run:
   name: room-hours
   horizon: 14d

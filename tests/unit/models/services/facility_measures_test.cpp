@@ -5,6 +5,7 @@
 // find it closed leave), and a third community too far from both.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -32,8 +33,8 @@ constexpr int kTooFar = static_cast<int>(UnmetReason::kTooFar);
 scenario::Scenario two_centres() {
   const std::filesystem::path path =
       std::filesystem::temp_directory_path() /
-      ("circlesim_facilities_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-       ".yaml");
+      ("circlesim_facilities_" + std::to_string(::getpid()) + "_" +
+       ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".yaml");
   std::ofstream(path) << R"(run:
   name: two-centres
   horizon: 21d

@@ -4,6 +4,7 @@
 // at night are served when it next opens. Every request is accounted for once in each case.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -47,10 +48,12 @@ double next_opening(double t) {
 // for one service at any hour: 16 requests a day.
 scenario::Scenario tiny_town(const std::string& when_closed, const std::string& on_close,
                              const std::string& patience = "") {
+  // A name of its own per process and test: ctest runs tests side by side, and two of them
+  // build a "wait" town (with and without patience), which once read each other's file.
   const std::filesystem::path path =
       std::filesystem::temp_directory_path() /
-      ("circlesim_closed_" + when_closed + "_" +
-       std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + ".yaml");
+      ("circlesim_closed_" + when_closed + "_" + std::to_string(::getpid()) + "_" +
+       ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".yaml");
   std::ofstream(path) << R"(run:
   name: tiny-town
   horizon: 21d
