@@ -1,7 +1,23 @@
 // Histogram: bucket layout, quantiles, cdf and merging.
 #include "sim/histogram.hpp"
 
+#include <compare>
+#include <map>
+#include <mutex>
+
 namespace circlesim::sim {
+
+namespace {
+
+// What a histogram's layout depends on. The parameters are checked before (finite, no NaN).
+struct LayoutKey {
+  double relative_error;
+  double min_positive;
+  double max_value;
+  auto operator<=>(const LayoutKey&) const = default;
+};
+
+}  // namespace
 
 Histogram::Histogram(double relative_error, double min_positive, double max_value)
     : alpha_(relative_error), min_positive_(min_positive), max_value_(max_value) {
@@ -23,48 +39,71 @@ Histogram::Histogram(double relative_error, double min_positive, double max_valu
                     "histogram: relative_error {} over ({}, {}] needs {} buckets, more than the "
                     "limit {}",
                     relative_error, min_positive, max_value, buckets, kMaxBuckets);
-  first_index_ = static_cast<std::int64_t>(first);
   counts_.assign(static_cast<std::size_t>(buckets), 0);
   inv_log2_gamma_ = std::log(2.0) * inv_log_gamma_;
-  upper_.resize(counts_.size());
-  for (std::size_t k = 0; k < upper_.size(); ++k) {
-    upper_[k] = power_of_gamma(first_index_ + static_cast<std::int64_t>(k));
-  }
-  build_slice_table();
+  layout_ = shared_layout(first, buckets);
 }
 
-void Histogram::build_slice_table() {
-  if (min_positive_ < std::numeric_limits<double>::min()) return;  // subnormals: no table
+std::shared_ptr<const Histogram::Layout> Histogram::shared_layout(double first,
+                                                                  double buckets) const {
+  // Weak references: a layout lives as long as some histogram uses it. Built under the lock, so
+  // that threads starting replications together build each layout once.
+  static std::mutex mutex;
+  static std::map<LayoutKey, std::weak_ptr<const Layout>> layouts;
+  const LayoutKey key{alpha_, min_positive_, max_value_};
+  const std::lock_guard<std::mutex> lock(mutex);
+  if (const auto found = layouts.find(key); found != layouts.end()) {
+    if (std::shared_ptr<const Layout> layout = found->second.lock()) return layout;
+  }
+  std::erase_if(layouts, [](const auto& entry) { return entry.second.expired(); });
+  std::shared_ptr<const Layout> layout =
+      build_layout(static_cast<std::int64_t>(first), static_cast<std::size_t>(buckets));
+  layouts[key] = layout;
+  return layout;
+}
+
+std::shared_ptr<const Histogram::Layout> Histogram::build_layout(std::int64_t first_index,
+                                                                 std::size_t buckets) const {
+  auto layout = std::make_shared<Layout>();
+  layout->first_index = first_index;
+  std::vector<double>& upper = layout->upper;
+  upper.resize(buckets);
+  for (std::size_t k = 0; k < upper.size(); ++k) {
+    upper[k] = power_of_gamma(first_index + static_cast<std::int64_t>(k));
+  }
+  if (min_positive_ < std::numeric_limits<double>::min()) return layout;  // subnormals: no table
   // Mantissa bits kept: enough that a slice, at most 2^-bits wide relative to its values, is
   // narrower than a bucket (gamma - 1), with room for the rounding of the edges.
   int bits = 0;
   while (bits < 52 && std::ldexp(1.0, -bits) * 1.001 >= gamma_ - 1.0) ++bits;
-  slice_shift_ = 52 - bits;
-  first_slice_ = std::bit_cast<std::uint64_t>(min_positive_) >> slice_shift_;
-  const std::uint64_t last_slice = std::bit_cast<std::uint64_t>(max_value_) >> slice_shift_;
-  const std::uint64_t slices = last_slice - first_slice_ + 1;
-  if (slices > 2 * kMaxBuckets) return;  // more slices than buckets can justify: search instead
-  slice_bucket_.resize(static_cast<std::size_t>(slices));
+  layout->slice_shift = 52 - bits;
+  layout->first_slice = std::bit_cast<std::uint64_t>(min_positive_) >> layout->slice_shift;
+  const std::uint64_t last_slice = std::bit_cast<std::uint64_t>(max_value_) >> layout->slice_shift;
+  const std::uint64_t slices = last_slice - layout->first_slice + 1;
+  if (slices > 2 * kMaxBuckets) return layout;  // more slices than buckets justify: search
+  layout->slice_bucket.resize(static_cast<std::size_t>(slices));
   for (std::uint64_t s = 0; s < slices; ++s) {
-    const double lowest = std::bit_cast<double>((first_slice_ + s) << slice_shift_);
-    const auto edge = std::lower_bound(upper_.begin(), upper_.end(), lowest);
-    const auto k = std::min<std::ptrdiff_t>(edge - upper_.begin(),
-                                            static_cast<std::ptrdiff_t>(upper_.size()) - 1);
-    slice_bucket_[static_cast<std::size_t>(s)] = static_cast<std::uint32_t>(k);
+    const double lowest = std::bit_cast<double>((layout->first_slice + s) << layout->slice_shift);
+    const auto edge = std::lower_bound(upper.begin(), upper.end(), lowest);
+    const auto k = std::min<std::ptrdiff_t>(edge - upper.begin(),
+                                            static_cast<std::ptrdiff_t>(upper.size()) - 1);
+    layout->slice_bucket[static_cast<std::size_t>(s)] = static_cast<std::uint32_t>(k);
   }
+  return layout;
 }
 
 std::size_t Histogram::searched_bucket_index(double x) const {
   // A cheap polynomial log2 (error < 2e-4, about 0.03 buckets at alpha = 0.005) gives a guess
   // that the exact boundary table then corrects. (The ceiling is taken by hand: std::ceil is a
   // libm call on baseline x86-64.)
-  const auto last = static_cast<std::int64_t>(upper_.size()) - 1;
+  const std::vector<double>& upper = layout_->upper;
+  const auto last = static_cast<std::int64_t>(upper.size()) - 1;
   const double exponent = approximate_log2(x) * inv_log2_gamma_;
   const auto truncated = static_cast<std::int64_t>(exponent);
   const std::int64_t ceiling = truncated + (exponent > static_cast<double>(truncated) ? 1 : 0);
-  auto k = std::clamp<std::int64_t>(ceiling - first_index_, 0, last);
-  while (k > 0 && x <= upper_[static_cast<std::size_t>(k - 1)]) --k;
-  while (k < last && x > upper_[static_cast<std::size_t>(k)]) ++k;
+  auto k = std::clamp<std::int64_t>(ceiling - layout_->first_index, 0, last);
+  while (k > 0 && x <= upper[static_cast<std::size_t>(k - 1)]) --k;
+  while (k < last && x > upper[static_cast<std::size_t>(k)]) ++k;
   return static_cast<std::size_t>(k);
 }
 
@@ -127,10 +166,10 @@ double Histogram::cdf(double x) const {
 }
 
 double Histogram::bucket_lower(std::size_t k) const {
-  return k == 0 ? power_of_gamma(first_index_ - 1) : upper_[k - 1];
+  return k == 0 ? power_of_gamma(layout_->first_index - 1) : layout_->upper[k - 1];
 }
 
-double Histogram::bucket_upper(std::size_t k) const { return upper_[k]; }
+double Histogram::bucket_upper(std::size_t k) const { return layout_->upper[k]; }
 
 double Histogram::bucket_value(std::size_t k) const {
   return bucket_upper(k) * (2.0 / (gamma_ + 1.0));

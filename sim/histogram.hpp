@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <vector>
 
 #include "sim/error.hpp"
@@ -83,7 +84,7 @@ class Histogram {
   [[nodiscard]] std::size_t bucket_count() const { return counts_.size(); }
   [[nodiscard]] const std::vector<std::uint64_t>& bucket_counts() const { return counts_; }
   // The exponent i of bucket 0's upper edge gamma^i.
-  [[nodiscard]] std::int64_t first_index() const { return first_index_; }
+  [[nodiscard]] std::int64_t first_index() const { return layout_->first_index; }
   // Bucket k covers (bucket_lower(k), bucket_upper(k)].
   [[nodiscard]] double bucket_lower(std::size_t k) const;
   [[nodiscard]] double bucket_upper(std::size_t k) const;
@@ -96,7 +97,7 @@ class Histogram {
  private:
   static constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
 
-  // Bucket of a value in (min_positive, max_value]: the k with upper_[k-1] < x <= upper_[k].
+  // Bucket of a value in (min_positive, max_value]: the k with upper[k-1] < x <= upper[k].
   // The value's exponent and top mantissa bits name a slice of the line narrower than a bucket
   // (a relative width below gamma - 1), so a slice holds at most one bucket edge: a table gives
   // the bucket of the slice's lowest value, and one comparison with that bucket's upper edge
@@ -104,16 +105,35 @@ class Histogram {
   // agrees exactly with bucket_lower/bucket_upper. Ranges that reach into the subnormal doubles
   // (where slices are not relatively narrow) use a polynomial log2 and a corrected guess.
   [[nodiscard]] std::size_t bucket_index(double x) const {
-    const std::size_t last = upper_.size() - 1;
-    if (!slice_bucket_.empty()) [[likely]] {
-      const std::uint64_t slice = (std::bit_cast<std::uint64_t>(x) >> slice_shift_) - first_slice_;
-      const std::size_t k = slice_bucket_[slice];
-      return std::min(k + (x > upper_[k] ? 1 : 0), last);
+    const Layout& layout = *layout_;
+    const std::size_t last = layout.upper.size() - 1;
+    if (!layout.slice_bucket.empty()) [[likely]] {
+      const std::uint64_t slice =
+          (std::bit_cast<std::uint64_t>(x) >> layout.slice_shift) - layout.first_slice;
+      const std::size_t k = layout.slice_bucket[slice];
+      return std::min(k + (x > layout.upper[k] ? 1 : 0), last);
     }
     return searched_bucket_index(x);
   }
   [[nodiscard]] std::size_t searched_bucket_index(double x) const;
-  void build_slice_table();
+
+  // What depends only on (relative_error, min_positive, max_value): the bucket edges and the
+  // slice table. Building them takes about half a million instructions for a pool's default wait
+  // histogram (some 3,000 edges, each an exp, and 5,400 slices, each a binary search), and a
+  // city builds hundreds of histograms of a few layouts per replication: histograms of the same
+  // layout share one immutable copy (shared_layout in histogram.cpp).
+  struct Layout {
+    std::int64_t first_index = 0;
+    std::vector<double> upper;  // upper edge of each bucket, gamma^(first_index + k)
+    // Per slice of the doubles (value bits >> slice_shift, from first_slice on): the bucket of
+    // the slice's lowest value. Empty when the range reaches the subnormals.
+    std::vector<std::uint32_t> slice_bucket;
+    int slice_shift = 0;
+    std::uint64_t first_slice = 0;
+  };
+  [[nodiscard]] std::shared_ptr<const Layout> shared_layout(double first, double buckets) const;
+  [[nodiscard]] std::shared_ptr<const Layout> build_layout(std::int64_t first_index,
+                                                           std::size_t buckets) const;
   // log2 of a positive normal double: its exponent plus a least-squares quartic in the mantissa.
   static double approximate_log2(double x) {
     const auto bits = std::bit_cast<std::uint64_t>(x);
@@ -134,14 +154,8 @@ class Histogram {
   double inv_log2_gamma_;  // 1 / log2(gamma)
   double min_positive_;
   double max_value_;
-  std::int64_t first_index_ = 0;
+  std::shared_ptr<const Layout> layout_;  // null only in a moved-from histogram
   std::vector<std::uint64_t> counts_;
-  std::vector<double> upper_;  // upper edge of each bucket, gamma^(first_index_ + k)
-  // Per slice of the doubles (value bits >> slice_shift_, from first_slice_ on): the bucket of
-  // the slice's lowest value. Empty when the range reaches the subnormals.
-  std::vector<std::uint32_t> slice_bucket_;
-  int slice_shift_ = 0;
-  std::uint64_t first_slice_ = 0;
   std::uint64_t total_ = 0;
   std::uint64_t zero_count_ = 0;
   std::uint64_t overflow_count_ = 0;

@@ -9,8 +9,12 @@
 #include <boost/random/uniform_01.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <iterator>
+#include <optional>
+#include <thread>
 #include <vector>
 
 namespace circlesim::sim {
@@ -240,6 +244,59 @@ TEST(HistogramTest, ValuesLandBetweenTheirBucketEdges) {
       expect_bucket(upper / std::sqrt(histogram.gamma()), k);  // mid-bucket, no underflow
     }
   }
+}
+
+// Histograms of one layout share its bucket edges and slice table (built once, kept while some
+// histogram uses it). Threads that build, fill and drop histograms of several layouts at the same
+// time, so that layouts are shared, released and built again, must see exactly what a histogram
+// built alone sees; so must a copy that outlives the histogram it was copied from.
+TEST(HistogramTest, HistogramsSharingALayoutAcrossThreadsAgreeWithOneBuiltAlone) {
+  struct Layout {
+    double alpha;
+    double min_positive;
+    double max_value;
+  };
+  const Layout layouts[] = {{0.005, 1e-6, 1e9}, {0.02, 1e-3, 1e5}, {0.01, 1e-310, 1.0}};
+  std::vector<double> values;
+  for (int i = 0; i < 2000; ++i) values.push_back(std::ldexp(1.0 + (i % 97) / 97.0, i % 40 - 25));
+  const auto fill = [&](const Layout& layout) {
+    Histogram histogram(layout.alpha, layout.min_positive, layout.max_value);
+    for (const double x : values) histogram.add(x);
+    return histogram;
+  };
+  std::vector<std::vector<std::uint64_t>> expected_counts;
+  std::vector<std::vector<double>> expected_edges;
+  for (const Layout& layout : layouts) {
+    const Histogram alone = fill(layout);
+    expected_counts.push_back(alone.bucket_counts());
+    expected_edges.push_back(alone.bucket_edges());
+  }
+  std::atomic<int> mismatches{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 12; ++round) {
+        const std::size_t which = static_cast<std::size_t>(t + round) % std::size(layouts);
+        const Histogram histogram = fill(layouts[which]);
+        if (histogram.bucket_counts() != expected_counts[which] ||
+            histogram.bucket_edges() != expected_edges[which]) {
+          ++mismatches;
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(mismatches.load(), 0);
+
+  std::optional<Histogram> copy;
+  {
+    const Histogram original = fill(layouts[0]);
+    copy = original;
+  }
+  copy->reset();
+  for (const double x : values) copy->add(x);
+  EXPECT_EQ(copy->bucket_counts(), expected_counts[0]);
+  EXPECT_EQ(copy->bucket_edges(), expected_edges[0]);
 }
 
 TEST(HistogramTest, ResetKeepsLayout) {
