@@ -5,12 +5,15 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string_view>
 #include <system_error>
 #include <type_traits>
 
+#include "sim/trace/chunk_compressor.hpp"
 #include "sim/trace/hdf5_trace_writer.hpp"
 #include "sim/trace/trace_layout.hpp"
 
@@ -74,11 +77,81 @@ std::size_t table_rows(hid_t dataset, const std::string& what) {
   return static_cast<std::size_t>(dims[0]);
 }
 
-// Calls consume(rows, count) for successive blocks of a one-dimensional table, read as packed
-// rows of `memory_type`.
+// Decodes, one chunk after another, a dataset stored the way the writer stores compressed
+// arrays and tables: chunks of whole rows, filtered by shuffle and then deflate, every chunk
+// present and filtered, and the file type equal to `memory_type`. HDF5 only hands over each
+// chunk's stored bytes (H5Dread_chunk); they are inflated (libdeflate) and unshuffled here,
+// outside HDF5's global lock, so that threads reading traces at once (a batch's workers making
+// their digests) inflate in parallel instead of one chunk at a time for the whole process.
+// Calls consume(rows, count, first) with each chunk's rows in order, and returns true; returns
+// false, having called nothing, for a dataset stored in any other way (the caller then reads it
+// through H5Dread).
+template <class Consume>
+bool for_each_stored_chunk(hid_t dataset, hid_t memory_type, const std::vector<hsize_t>& dims,
+                           const std::string& what, Consume consume) {
+  if (dims.empty() || dims.size() > 2) return false;
+  const Hid create = sim::trace::make_plist(H5Dget_create_plist(dataset), what);
+  if (H5Pget_layout(create.get()) != H5D_CHUNKED || H5Pget_nfilters(create.get()) != 2) {
+    return false;
+  }
+  const auto filter = [&](unsigned index) {
+    unsigned flags = 0;
+    std::size_t values = 0;
+    return H5Pget_filter2(create.get(), index, &flags, &values, nullptr, 0, nullptr, nullptr);
+  };
+  if (filter(0) != H5Z_FILTER_SHUFFLE || filter(1) != H5Z_FILTER_DEFLATE) return false;
+  std::vector<hsize_t> chunk(dims.size());
+  if (H5Pget_chunk(create.get(), static_cast<int>(chunk.size()), chunk.data()) !=
+          static_cast<int>(dims.size()) ||
+      chunk[0] == 0 || (dims.size() == 2 && chunk[1] != dims[1])) {
+    return false;
+  }
+  const Hid stored = make_type(H5Dget_type(dataset), what);
+  if (H5Tequal(stored.get(), memory_type) <= 0) return false;
+  const std::size_t element_size = H5Tget_size(memory_type);
+  const std::size_t row_bytes = element_size * (dims.size() == 2 ? dims[1] : 1);
+  const std::size_t chunk_bytes = row_bytes * chunk[0];
+  // Every chunk is looked up before any is decoded: one never written, or stored unfiltered
+  // (HDF5 does that when deflate would not shrink it), leaves the whole dataset to H5Dread.
+  const hsize_t chunks = (dims[0] + chunk[0] - 1) / chunk[0];
+  std::vector<hsize_t> sizes(static_cast<std::size_t>(chunks));
+  std::vector<hsize_t> offset(dims.size(), 0);
+  for (hsize_t c = 0; c < chunks; ++c) {
+    offset[0] = c * chunk[0];
+    unsigned skipped_filters = 0;
+    haddr_t address = HADDR_UNDEF;
+    if (H5Dget_chunk_info_by_coord(dataset, offset.data(), &skipped_filters, &address, &sizes[c]) <
+            0 ||
+        address == HADDR_UNDEF || skipped_filters != 0) {
+      return false;
+    }
+  }
+  std::vector<std::byte> raw;
+  for (hsize_t c = 0; c < chunks; ++c) {
+    offset[0] = c * chunk[0];
+    raw.resize(static_cast<std::size_t>(sizes[c]));
+    std::uint32_t skipped_filters = 0;
+    check(H5Dread_chunk(dataset, H5P_DEFAULT, offset.data(), &skipped_filters, raw.data()), what);
+    const std::optional<std::vector<std::byte>> inflated =
+        sim::trace::inflate_bytes(raw, chunk_bytes);
+    if (!inflated) {
+      throw TraceIoError(fmt::format("{}: chunk {} is corrupt (it does not inflate to {} bytes)",
+                                     what, c, chunk_bytes));
+    }
+    const std::vector<std::byte> rows = sim::trace::unshuffle_bytes(*inflated, element_size);
+    consume(rows.data(), static_cast<std::size_t>(std::min(chunk[0], dims[0] - offset[0])),
+            static_cast<std::size_t>(offset[0]));
+  }
+  return true;
+}
+
+// Calls consume(rows, count, first) for successive blocks of a one-dimensional table, read as
+// packed rows of `memory_type`: its stored chunks decoded here when it is stored as the writer
+// stores tables, else blocks of kBlockRows rows read through H5Dread.
 template <class Consume>
 void for_each_block(hid_t dataset, hid_t memory_type, const std::string& what, Consume consume) {
   const hsize_t total = table_rows(dataset, what);
+  if (total == 0 || for_each_stored_chunk(dataset, memory_type, {total}, what, consume)) return;
   const std::size_t row_size = H5Tget_size(memory_type);
   std::vector<std::byte> buffer(static_cast<std::size_t>(std::min(total, kBlockRows)) * row_size);
   const Hid file_space = make_space(H5Dget_space(dataset), what);
@@ -117,9 +190,18 @@ std::vector<T> read_numbers(hid_t dataset, const std::string& what) {
   hid_t memory_type = H5T_NATIVE_DOUBLE;
   if constexpr (std::is_same_v<T, std::uint64_t>) memory_type = H5T_NATIVE_UINT64;
   static_assert(std::is_same_v<T, double> || std::is_same_v<T, std::uint64_t>);
-  std::vector<T> values(element_count(shape(dataset, what)));
+  const std::vector<hsize_t> dims = shape(dataset, what);
+  std::vector<T> values(element_count(dims));
   // An empty buffer may be null, which H5Dread refuses even when there is nothing to read.
-  if (!values.empty()) {
+  if (values.empty()) return values;
+  const std::size_t row_size = values.size() / static_cast<std::size_t>(dims[0]) * sizeof(T);
+  auto* out = reinterpret_cast<std::byte*>(values.data());
+  const bool decoded =
+      for_each_stored_chunk(dataset, memory_type, dims, what,
+                            [&](const std::byte* rows, std::size_t count, std::size_t first) {
+                              std::copy_n(rows, count * row_size, out + first * row_size);
+                            });
+  if (!decoded) {
     check(H5Dread(dataset, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), what);
   }
   return values;

@@ -10,24 +10,47 @@
 
 namespace circlesim::sim::trace {
 
-std::vector<std::byte> shuffle_bytes(const std::vector<std::byte>& data, std::size_t element_size) {
+namespace {
+
+// HDF5's shuffle is a transpose of bytes: byte j of element i goes to position j * count + i.
+// kToPlanes shuffles, !kToPlanes unshuffles. In blocks of elements that fit the L1 cache, each
+// byte position copied as a run: reads and writes both stay sequential, where a byte-by-byte
+// scatter writes to dozens of streams.
+template <bool kToPlanes>
+std::vector<std::byte> transpose_bytes(const std::vector<std::byte>& data,
+                                       std::size_t element_size) {
   const std::size_t count = data.size() / element_size;
   std::vector<std::byte> out(data.size());
-  // In blocks of elements that fit the L1 cache, each byte position written as a run: reads and
-  // writes both stay sequential, where a byte-by-byte scatter writes to dozens of streams.
   constexpr std::size_t kBlock = 256;
   for (std::size_t first = 0; first < count; first += kBlock) {
     const std::size_t n = std::min(kBlock, count - first);
-    const std::byte* in = data.data() + first * element_size;
     for (std::size_t j = 0; j < element_size; ++j) {
-      std::byte* run = out.data() + j * count + first;
-      for (std::size_t i = 0; i < n; ++i) run[i] = in[i * element_size + j];
+      const std::size_t plane = j * count + first;
+      const std::size_t element = first * element_size + j;
+      for (std::size_t i = 0; i < n; ++i) {
+        if constexpr (kToPlanes) {
+          out[plane + i] = data[element + i * element_size];
+        } else {
+          out[element + i * element_size] = data[plane + i];
+        }
+      }
     }
   }
   // Bytes past the last whole element stay in place, as HDF5's filter leaves them.
   std::copy(data.begin() + static_cast<std::ptrdiff_t>(count * element_size), data.end(),
             out.begin() + static_cast<std::ptrdiff_t>(count * element_size));
   return out;
+}
+
+}  // namespace
+
+std::vector<std::byte> shuffle_bytes(const std::vector<std::byte>& data, std::size_t element_size) {
+  return transpose_bytes<true>(data, element_size);
+}
+
+std::vector<std::byte> unshuffle_bytes(const std::vector<std::byte>& data,
+                                       std::size_t element_size) {
+  return transpose_bytes<false>(data, element_size);
 }
 
 namespace {
@@ -62,6 +85,29 @@ std::vector<std::byte> deflate_bytes(const std::vector<std::byte>& data, int lev
       libdeflate_zlib_compress(compressor, data.data(), data.size(), out.data(), out.size());
   if (size == 0) throw std::runtime_error("libdeflate: a chunk did not fit its compression bound");
   out.resize(size);
+  return out;
+}
+
+namespace {
+
+struct DecompressorDeleter {
+  void operator()(libdeflate_decompressor* decompressor) const {
+    libdeflate_free_decompressor(decompressor);
+  }
+};
+
+}  // namespace
+
+std::optional<std::vector<std::byte>> inflate_bytes(std::span<const std::byte> stream,
+                                                    std::size_t size) {
+  thread_local std::unique_ptr<libdeflate_decompressor, DecompressorDeleter> decompressor(
+      libdeflate_alloc_decompressor());
+  if (!decompressor) throw std::runtime_error("libdeflate: cannot make a decompressor");
+  std::vector<std::byte> out(size);
+  std::size_t inflated = 0;
+  const libdeflate_result result = libdeflate_zlib_decompress(
+      decompressor.get(), stream.data(), stream.size(), out.data(), out.size(), &inflated);
+  if (result != LIBDEFLATE_SUCCESS || inflated != size) return std::nullopt;
   return out;
 }
 

@@ -9,6 +9,8 @@
 #include <deque>
 #include <future>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -19,6 +21,15 @@ std::vector<std::byte> shuffle_bytes(const std::vector<std::byte>& data, std::si
 // zlib stream at `level` (what HDF5's deflate filter stores), made by libdeflate: its streams
 // differ from zlib's byte for byte but inflate to the same data with zlib, as HDF5 reads them.
 std::vector<std::byte> deflate_bytes(const std::vector<std::byte>& data, int level);
+
+// The inverses, for readers that decode stored chunks themselves (analysis/trace_reader.cpp):
+// HDF5 runs its filters under its global lock, one chunk at a time for the whole process.
+std::vector<std::byte> unshuffle_bytes(const std::vector<std::byte>& data,
+                                       std::size_t element_size);
+// The zlib stream `stream` inflated (libdeflate); nullopt unless it is a valid stream of exactly
+// `size` bytes.
+std::optional<std::vector<std::byte>> inflate_bytes(std::span<const std::byte> stream,
+                                                    std::size_t size);
 
 class ChunkCompressor {
  public:

@@ -597,6 +597,54 @@ INSTANTIATE_TEST_SUITE_P(TraceDeflate, TraceRoundTripTest, ::testing::Values(0, 
                            return "level" + std::to_string(param.param);
                          });
 
+// The reader inflates stored chunks itself (outside HDF5's lock): a damaged chunk must be
+// reported with the dataset's name, never read as numbers.
+TEST(TraceReaderChunks, ADamagedChunkOfATimeSeriesIsReported) {
+  TempDir dir;
+  const fs::path file = dir.path() / "damaged.h5";
+  TimeSeries series = make_timeseries().front();
+  series.entities = 1000;
+  series.times = {0, 15, 30, 45, 60, 75, 90};
+  series.values.assign(series.times.size() * series.entities, 0.0);
+  for (std::size_t i = 0; i < series.values.size(); ++i) {
+    series.values[i] = static_cast<double>(i % 13) / 4.0;
+  }
+  {
+    WriterOptions options = small_chunks(TraceLevel::kSummary);
+    options.compression = 6;
+    Hdf5TraceWriter writer(file, options);
+    writer.begin(make_provenance());
+    writer.write_timeseries(series);
+    writer.finish(TraceStatus::kComplete, 0);
+  }
+  EXPECT_EQ(TraceReader(file).timeseries(series.metric).values, series.values);
+  // Where the value dataset's first chunk lies in the file, then one of its bytes flipped.
+  haddr_t address = 0;
+  hsize_t size = 0;
+  {
+    const sim::trace::Hid h5 =
+        sim::trace::make_file(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open");
+    const sim::trace::Hid value = sim::trace::make_dataset(
+        H5Dopen2(h5.get(), "/timeseries/queue_length/value", H5P_DEFAULT), "open value");
+    const sim::trace::Hid space = sim::trace::make_space(H5Dget_space(value.get()), "space");
+    std::array<hsize_t, 2> offset{};
+    unsigned mask = 0;
+    ASSERT_GE(H5Dget_chunk_info(value.get(), space.get(), 0, offset.data(), &mask, &address, &size),
+              0);
+  }
+  ASSERT_GT(size, 16u);
+  {
+    std::fstream bytes(file, std::ios::in | std::ios::out | std::ios::binary);
+    bytes.seekg(static_cast<std::streamoff>(address + size / 2));
+    char c = 0;
+    bytes.get(c);
+    bytes.seekp(static_cast<std::streamoff>(address + size / 2));
+    bytes.put(static_cast<char>(c ^ 0x5a));
+  }
+  EXPECT_THAT([&] { (void)TraceReader(file).timeseries(series.metric); },
+              ThrowsMessage<TraceIoError>(HasSubstr("/timeseries/queue_length/value")));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Levels, completeness, overwrite, unwritable paths.
 

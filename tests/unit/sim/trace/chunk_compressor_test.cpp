@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "sim/random_stream.hpp"
@@ -61,6 +62,35 @@ TEST(ChunkCompressorTest, DeflatedChunksInflateWithZlibAtEveryLevel) {
     EXPECT_EQ(inflate(stream, data.size()), data) << "level " << level;
   }
   EXPECT_EQ(inflate(deflate_bytes({}, 1), 0), std::vector<std::byte>{});
+}
+
+// The readers' inverses: unshuffle undoes the shuffle (trailing partial element included), and
+// libdeflate inflates zlib's own streams (what HDF5's filter writes) as well as its own, but
+// only to exactly the size asked for, and never a damaged stream.
+TEST(ChunkCompressorTest, UnshuffleAndInflateUndoShuffleAndDeflate) {
+  for (const std::size_t element_size : {1UL, 8UL, 58UL}) {
+    for (const std::size_t count : {0UL, 1UL, 256UL, 257UL, 1000UL}) {
+      const std::vector<std::byte> data = bytes(element_size * count + 3, element_size + count);
+      EXPECT_EQ(unshuffle_bytes(shuffle_bytes(data, element_size), element_size), data)
+          << "element size " << element_size << ", count " << count;
+    }
+  }
+  const std::vector<std::byte> data = bytes(100'000, 5);
+  EXPECT_EQ(inflate_bytes(deflate_bytes(data, 4), data.size()), data);
+  std::vector<std::byte> by_zlib(compressBound(static_cast<uLong>(data.size())));
+  uLongf length = by_zlib.size();
+  ASSERT_EQ(
+      compress2(reinterpret_cast<Bytef*>(by_zlib.data()), &length,
+                reinterpret_cast<const Bytef*>(data.data()), static_cast<uLong>(data.size()), 6),
+      Z_OK);
+  by_zlib.resize(length);
+  EXPECT_EQ(inflate_bytes(by_zlib, data.size()), data);
+  EXPECT_EQ(inflate_bytes(by_zlib, data.size() - 1), std::nullopt);  // longer than said
+  EXPECT_EQ(inflate_bytes(by_zlib, data.size() + 1), std::nullopt);  // shorter than said
+  std::vector<std::byte> damaged = by_zlib;
+  damaged[damaged.size() / 2] ^= std::byte{0x5a};
+  EXPECT_EQ(inflate_bytes(damaged, data.size()), std::nullopt);
+  EXPECT_EQ(inflate_bytes({}, 0), std::nullopt);  // not even a zlib header
 }
 
 TEST(ChunkCompressorTest, ThreadsReturnTheShuffledDeflatedChunk) {
