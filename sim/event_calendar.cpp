@@ -44,7 +44,7 @@ void EventCalendar::to_sorted() {
     for (const Node& node : bucket) sorted_.push_back(node);
     bucket.clear();
   }
-  occupied_ = 0;
+  occupied_.fill(0);
   std::sort(sorted_.begin(), sorted_.end(),
             [](const Node& a, const Node& b) { return before(b, a); });
 }
@@ -66,15 +66,10 @@ void EventCalendar::reject_push(Time time, int priority, std::uint64_t floor_key
   throw InvalidParameter("event calendar: invalid event");  // unreachable: one check failed
 }
 
-void EventCalendar::push_node(const Node& node) {
-  const int b = bucket_of(node.key);
-  std::vector<Node>& bucket = buckets_[static_cast<std::size_t>(b)];
+void EventCalendar::push_bucket_zero(const Node& node) {
+  std::vector<Node>& bucket = buckets_[0];
   bucket.push_back(node);
-  if (b == 0) {
-    if (bucket.size() > 1) std::push_heap(bucket.begin(), bucket.end(), LaterOrder{});
-  } else {
-    occupied_ |= std::uint64_t{1} << (b - 1);
-  }
+  if (bucket.size() > 1) std::push_heap(bucket.begin(), bucket.end(), LaterOrder{});
 }
 
 EventHandle EventCalendar::schedule(Time time, std::uint16_t handler, std::uint16_t kind,
@@ -101,25 +96,26 @@ EventHandle EventCalendar::schedule(Time time, std::uint16_t handler, std::uint1
 bool EventCalendar::refill_bucket_zero(std::uint64_t end_key) {
   assert(buckets_[0].empty());
   for (;;) {
-    if (occupied_ == 0) return false;
-    const int b = std::countr_zero(occupied_) + 1;
-    std::vector<Node>& bucket = buckets_[static_cast<std::size_t>(b)];
+    const unsigned b = lowest_occupied();
+    if (b == 0) return false;
+    std::vector<Node>& bucket = buckets_[b];
     // Cancelled events must not set the calendar's clock: a later post before their time but
     // after now() is valid. They are dropped in the same pass that finds the minimum (patience
     // timers cancelled when service starts are common), and a bucket that held nothing else is
     // skipped.
     const std::uint64_t min_key = dead_ > 0 ? drop_dead_and_find_min(bucket) : min_key_of(bucket);
     if (bucket.empty()) {
-      occupied_ &= ~(std::uint64_t{1} << (b - 1));
+      mark_empty(b);
       continue;
     }
     if (min_key > end_key) return false;
     last_key_ = min_key;
-    occupied_ &= ~(std::uint64_t{1} << (b - 1));
+    mark_empty(b);
     if (bucket.size() == 1) {  // common with few pending events: no redistribution
       buckets_[0].push_back(bucket.front());
     } else {
-      // Every node of bucket b differs from the new minimum only below bit b-1: all move lower.
+      // Every node of bucket b agrees with the new minimum in b's digit and all higher ones:
+      // all move to lower levels.
       for (const Node& node : bucket) push_node(node);
     }
     bucket.clear();
@@ -217,10 +213,10 @@ Time EventCalendar::next_time() const {
   }
   // Buckets hold increasing ranges of times, so the first bucket with a live event holds the
   // answer. This scans; the run loop uses pop_not_after instead.
-  for (int b = 0; b < kBuckets; ++b) {
+  for (unsigned b = 0; b < kBuckets; ++b) {
     bool found = false;
     std::uint64_t min_key = std::numeric_limits<std::uint64_t>::max();
-    for (const Node& node : buckets_[static_cast<std::size_t>(b)]) {
+    for (const Node& node : buckets_[b]) {
       if (is_dead(node)) continue;
       found = true;
       min_key = std::min(min_key, node.key);
@@ -254,13 +250,13 @@ void EventCalendar::compact() {
   if (!radix_mode_) {
     drop_dead(sorted_);  // keeps the order of the survivors
   } else {
-    for (int b = 0; b < kBuckets; ++b) {
-      std::vector<Node>& bucket = buckets_[static_cast<std::size_t>(b)];
+    for (unsigned b = 0; b < kBuckets; ++b) {
+      std::vector<Node>& bucket = buckets_[b];
       drop_dead(bucket);
       if (b == 0) {
         std::make_heap(bucket.begin(), bucket.end(), LaterOrder{});
       } else if (bucket.empty()) {
-        occupied_ &= ~(std::uint64_t{1} << (b - 1));
+        mark_empty(b);
       }
     }
   }
@@ -288,7 +284,7 @@ void EventCalendar::clear() {
     }
     bucket.clear();
   }
-  occupied_ = 0;
+  occupied_.fill(0);
   live_ = 0;
   dead_ = 0;
 }

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <boost/random/uniform_01.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
+#include <boost/random/uniform_real_distribution.hpp>
 #include <chrono>
 #include <cmath>
 #include <compare>
@@ -414,7 +415,13 @@ class ReferenceCheck {
     // Times at or after the last popped one (as in a simulation), on a coarse grid so that
     // equal times are common; a fifth are exactly at the last popped time.
     const int steps = coin(0.2) ? 0 : boost::random::uniform_int_distribution<int>(0, 40)(rng_);
-    const Time time = last_popped_ + 0.25 * steps;
+    Time time = last_popped_ + 0.25 * steps;
+    if (any_magnitude_ && steps != 0) {
+      // Delays from 1e-9 to 1e9 with every mantissa: the times differ from the last popped
+      // one in every digit of their bit patterns, so events pass through every radix level.
+      const double exponent = boost::random::uniform_real_distribution<double>(-9.0, 9.0)(rng_);
+      time = last_popped_ + std::pow(10.0, exponent);
+    }
     const int priority = coin(0.1) ? boost::random::uniform_int_distribution<int>(-128, 127)(rng_)
                                    : boost::random::uniform_int_distribution<int>(-2, 2)(rng_);
     const ModelKey key{time, priority, sequence_++};
@@ -469,8 +476,37 @@ class ReferenceCheck {
     ASSERT_EQ(calendar_.empty(), model_.empty());
   }
 
+  // Shares of the operations, in phases of `phase` operations that alternate between growing
+  // and shrinking the calendar: schedule below the first bound, cancel below the second, else
+  // pop.
+  struct Mix {
+    int phase;
+    double schedule_growing, schedule_shrinking;
+    double cancel_growing, cancel_shrinking;
+  };
+  // Operation number `op` of a random mix, then a size check.
+  void random_operation(const Mix& mix, int op) {
+    const bool growing = (op / mix.phase) % 2 == 0;
+    const double u = boost::random::uniform_01<double>()(rng_);
+    if (u < (growing ? mix.schedule_growing : mix.schedule_shrinking)) {
+      schedule();
+    } else if (u < (growing ? mix.cancel_growing : mix.cancel_shrinking)) {
+      ASSERT_NO_FATAL_FAILURE(cancel_random());
+    } else {
+      ASSERT_NO_FATAL_FAILURE(pop());
+    }
+    ASSERT_NO_FATAL_FAILURE(check_size()) << "after operation " << op;
+    largest_ = std::max(largest_, model_.size());
+  }
+  // Pops everything left, each against the model.
+  void drain() {
+    while (!model_.empty()) ASSERT_NO_FATAL_FAILURE(pop());
+  }
+  [[nodiscard]] std::size_t largest() const { return largest_; }
+
+  // Delays of every magnitude instead of a coarse grid (see schedule()).
+  void use_any_magnitude() { any_magnitude_ = true; }
   bool coin(double p) { return boost::random::uniform_01<double>()(rng_) < p; }
-  RandomEngine& rng() { return rng_; }
   [[nodiscard]] std::size_t model_size() const { return model_.size(); }
   [[nodiscard]] std::size_t issued_size() const { return issued_.size(); }
   std::vector<Issued>& issued() { return issued_; }
@@ -488,26 +524,18 @@ class ReferenceCheck {
   std::vector<Issued> issued_;  // every handle not yet cancelled through this check
   std::uint64_t sequence_ = 0;
   Time last_popped_ = 0.0;
+  bool any_magnitude_ = false;
+  std::size_t largest_ = 0;
 };
 
 TEST(EventCalendarTest, RandomizedAgainstReferenceModel) {
   ReferenceCheck check(0xC0FFEE);
   constexpr int kOperations = 100'000;
-  std::size_t largest = 0;
+  // Alternate growing and shrinking phases so that the calendar crosses its small/large size
+  // thresholds (sorted array and radix heap) many times.
+  const ReferenceCheck::Mix mix{1500, 0.60, 0.30, 0.72, 0.45};
   for (int op = 0; op < kOperations; ++op) {
-    // Alternate growing and shrinking phases so that the calendar crosses its small/large
-    // size thresholds (sorted array and radix heap) many times.
-    const bool growing = (op / 1500) % 2 == 0;
-    const double u = boost::random::uniform_01<double>()(check.rng());
-    if (u < (growing ? 0.60 : 0.30)) {
-      check.schedule();
-    } else if (u < (growing ? 0.72 : 0.45)) {
-      ASSERT_NO_FATAL_FAILURE(check.cancel_random());
-    } else {
-      ASSERT_NO_FATAL_FAILURE(check.pop());
-    }
-    ASSERT_NO_FATAL_FAILURE(check.check_size()) << "after operation " << op;
-    largest = std::max(largest, check.model_size());
+    ASSERT_NO_FATAL_FAILURE(check.random_operation(mix, op));
 
     // Every 20k operations a burst: many events scheduled, then most of them cancelled, so
     // that cancelled events outnumber both the compaction threshold and the live ones.
@@ -524,11 +552,10 @@ TEST(EventCalendarTest, RandomizedAgainstReferenceModel) {
       ASSERT_NO_FATAL_FAILURE(check.check_size());
     }
   }
-  // Drain the rest.
-  while (check.model_size() > 0) ASSERT_NO_FATAL_FAILURE(check.pop());
+  ASSERT_NO_FATAL_FAILURE(check.drain());
   ASSERT_NO_FATAL_FAILURE(check.pop());
   // The mix really exercised every path.
-  EXPECT_GT(largest, 400U);
+  EXPECT_GT(check.largest(), 400U);
   EXPECT_GT(check.popped_, 30'000U);
   EXPECT_GT(check.cancelled_, 5'000U);
   EXPECT_GT(check.stale_rejected_, 5'000U);
@@ -536,28 +563,29 @@ TEST(EventCalendarTest, RandomizedAgainstReferenceModel) {
   for (const Issued& item : check.issued()) ASSERT_FALSE(check.calendar().cancel(item.handle));
 }
 
+// Times of every magnitude (delays from 1e-9 to 1e9), so that events enter the radix heap at
+// every level and digit and move down through them; sizes in the thousands, with cancellations.
+TEST(EventCalendarTest, RandomizedTimesOfEveryMagnitude) {
+  ReferenceCheck check(0xD1617);
+  check.use_any_magnitude();
+  const ReferenceCheck::Mix mix{5000, 0.60, 0.30, 0.70, 0.40};
+  for (int op = 0; op < 60'000; ++op) ASSERT_NO_FATAL_FAILURE(check.random_operation(mix, op));
+  ASSERT_NO_FATAL_FAILURE(check.drain());
+  EXPECT_GT(check.largest(), 1'000U);
+  EXPECT_GT(check.popped_, 20'000U);
+  EXPECT_GT(check.cancelled_, 1'000U);
+}
+
 // Few pending events, as in a single queue: the size wanders between 0 and a few dozen, so the
 // calendar keeps crossing between its sorted array and its radix heap, with cancellations and
 // pops through the inline fast path and the general one.
 TEST(EventCalendarTest, RandomizedAroundTheSmallSizeThreshold) {
   ReferenceCheck check(0xBEEF);
-  std::size_t largest = 0;
-  for (int op = 0; op < 60'000; ++op) {
-    const bool growing = (op / 40) % 2 == 0;
-    const double u = boost::random::uniform_01<double>()(check.rng());
-    if (u < (growing ? 0.55 : 0.35)) {
-      check.schedule();
-    } else if (u < 0.5) {
-      ASSERT_NO_FATAL_FAILURE(check.cancel_random());
-    } else {
-      ASSERT_NO_FATAL_FAILURE(check.pop());
-    }
-    ASSERT_NO_FATAL_FAILURE(check.check_size()) << "after operation " << op;
-    largest = std::max(largest, check.model_size());
-  }
-  while (check.model_size() > 0) ASSERT_NO_FATAL_FAILURE(check.pop());
-  EXPECT_GT(largest, 30U);
-  EXPECT_LT(largest, 200U);
+  const ReferenceCheck::Mix mix{40, 0.55, 0.35, 0.5, 0.5};
+  for (int op = 0; op < 60'000; ++op) ASSERT_NO_FATAL_FAILURE(check.random_operation(mix, op));
+  ASSERT_NO_FATAL_FAILURE(check.drain());
+  EXPECT_GT(check.largest(), 30U);
+  EXPECT_LT(check.largest(), 200U);
   EXPECT_GT(check.popped_, 10'000U);
   EXPECT_GT(check.cancelled_, 200U);
 }
