@@ -196,6 +196,28 @@ bool EventCalendar::pop_not_after_general(Time end, Event& event) {
   }
 }
 
+bool EventCalendar::next_hint(std::uint16_t& handler, std::uint16_t& kind,
+                              std::uint32_t& payload) const {
+  // After a pop the lowest bucket holds a single event about two times in three and at most
+  // four nine times in ten (hold model, 10^3 to 10^5 events); larger ones would cost a scan.
+  constexpr std::size_t kLargestScanned = 4;
+  if (!radix_mode_) return false;
+  const Node* next = nullptr;
+  if (!buckets_[0].empty()) {
+    next = &buckets_[0].front();
+  } else {
+    const unsigned b = lowest_occupied();
+    if (b == 0 || buckets_[b].size() > kLargestScanned) return false;
+    for (const Node& node : buckets_[b]) {
+      if (next == nullptr || node.key < next->key) next = &node;
+    }
+  }
+  handler = next->handler;
+  kind = next->kind;
+  payload = next->payload;
+  return true;
+}
+
 Event EventCalendar::pop() {
   Event event;
   const bool popped = pop_not_after(kNever, event);

@@ -102,6 +102,13 @@ class EventCalendar {
 
   // Removes and returns the earliest pending event; the calendar must not be empty.
   Event pop();
+  // True while the calendar is a radix heap (more than a few dozen pending events).
+  [[nodiscard]] bool large() const { return radix_mode_; }
+  // The event most likely to be popped next, where that is known cheaply (a large calendar:
+  // bucket 0's top, or the least of a lowest bucket of a few events), so that a run loop can
+  // prefetch what its handler will touch. Only a hint: it may be a cancelled event, and a push
+  // before the next pop may come first. False when not known cheaply.
+  bool next_hint(std::uint16_t& handler, std::uint16_t& kind, std::uint32_t& payload) const;
   // Pops the earliest pending event into `event` if its time is <= end; else returns false and
   // changes nothing.
   // The common case (sorted array, next event not cancelled) is inline: it runs twice per

@@ -52,6 +52,11 @@ ServerPool::ServerPool(Simulation& sim, ServerPoolConfig config)
   schedule_next_capacity_change();
 }
 
+void ServerPool::announce_customer_records() {
+  constexpr std::uint32_t kCustomerEvents = (1U << kCompletion) | (1U << kPatienceExpired);
+  sim_.set_prefetch_records(handler_, customers_.data(), sizeof(Customer), kCustomerEvents);
+}
+
 void ServerPool::schedule_next_capacity_change() {
   const CapacityChange next = config_.capacity.next_change(sim_.now());
   if (std::isfinite(next.at)) {
@@ -61,6 +66,7 @@ void ServerPool::schedule_next_capacity_change() {
 
 void ServerPool::reserve(std::size_t customers) {
   customers_.reserve(customers);
+  announce_customer_records();
   in_service_.reserve(static_cast<std::size_t>(config_.capacity.max_capacity()));
 }
 
@@ -406,6 +412,7 @@ void ServerPool::change_capacity(int servers) {
   CIRCLESIM_REQUIRE(customers_.size() < kNil, "server pool '{}': too many customers present",
                     config_.name);
   customers_.push_back(Customer{});
+  announce_customer_records();  // they may have moved
   return static_cast<std::uint32_t>(customers_.size() - 1);
 }
 

@@ -187,6 +187,8 @@ class ServerPool final : public EventHandler {
   [[noreturn, gnu::cold, gnu::noinline]] void reject_arrival(int priority_class, Time service_time,
                                                              Time patience) const;
   std::uint32_t allocate_customer();
+  // Tells the simulation where the customers are (prefetching for completions and patience).
+  void announce_customer_records();
   void free_customer(std::uint32_t id);
   void push_back(std::uint32_t id);
   void push_front(std::uint32_t id);

@@ -15,7 +15,10 @@ Simulation::Simulation(Time start_time) : now_(start_time) {
 HandlerId Simulation::register_handler(DispatchFunction call, void* handler) {
   CIRCLESIM_REQUIRE(handlers_.size() < std::numeric_limits<HandlerId>::max(),
                     "simulation: too many event handlers ({})", handlers_.size());
-  handlers_.push_back({call, handler});
+  HandlerEntry entry;
+  entry.call = call;
+  entry.handler = handler;
+  handlers_.push_back(entry);
   return static_cast<HandlerId>(handlers_.size() - 1);
 }
 
@@ -35,6 +38,7 @@ void Simulation::run_events(Time end) {
   Event event;
   while (!stopped_ && calendar_.pop_not_after(end, event)) {
     if constexpr (kObserved) observer_->on_event(event);
+    if (calendar_.large()) prefetch_next_event();
     dispatch(event);
   }
 }

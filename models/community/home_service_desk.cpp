@@ -300,6 +300,9 @@ std::uint32_t HomeServiceDesk::allocate() {
   CIRCLESIM_REQUIRE(slots_.size() < kNone - 1, "home desk: more than {} requests at once",
                     slots_.size());
   slots_.emplace_back();
+  // The run loop may prefetch a request's slot before its event (the slots may have moved).
+  sim_.set_prefetch_records(handler_, slots_.data(), sizeof(Slot),
+                            (1U << kServiceEnd) | (1U << kReturned) | (1U << kRenege));
   return static_cast<std::uint32_t>(slots_.size() - 1);
 }
 

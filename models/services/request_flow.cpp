@@ -92,6 +92,10 @@ std::uint32_t CityFlow::allocate() {
   CIRCLESIM_REQUIRE(requests_.size() < std::numeric_limits<std::uint32_t>::max() - 1,
                     "city model: more than {} requests in the system at once", requests_.size());
   requests_.emplace_back();
+  // Every event of the flow carries a request slot: the run loop may prefetch it (they moved).
+  sim_.set_prefetch_records(
+      handler_, requests_.data(), sizeof(Request),
+      (1U << kReachRoom) | (1U << kReachEscalationTarget) | (1U << kReachNextStation));
   return static_cast<std::uint32_t>(requests_.size() - 1);
 }
 

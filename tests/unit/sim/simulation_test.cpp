@@ -121,6 +121,32 @@ TEST(SimulationTest, DispatchesToTheRightHandlerInTimeOrder) {
   EXPECT_EQ(sim.pending_events(), 0U);
 }
 
+// Prefetch records are hints: with thousands of events pending (the calendar's radix heap, where
+// the run loop prefetches) every event reaches its handler exactly as without them.
+TEST(SimulationTest, PrefetchRecordsChangeNothingThatIsDispatched) {
+  std::vector<std::vector<Seen>> seen;
+  for (const bool hinted : {false, true}) {
+    Simulation sim;
+    Recorder a;
+    Recorder b;
+    a.id = sim.add_handler(a);
+    b.id = sim.add_handler(b);
+    const std::vector<double> records(500);
+    if (hinted) sim.set_prefetch_records(a.id, records.data(), sizeof(double), 0xffffffffU);
+    for (std::uint32_t i = 0; i < 3'000; ++i) {
+      const double time = 1.0 + 0.37 * ((i * 7919U) % 3'001U);
+      sim.schedule_at(time, i % 3 == 0 ? b.id : a.id, static_cast<std::uint16_t>(4 + i % 36),
+                      i % 500);
+    }
+    sim.run();
+    EXPECT_EQ(a.seen.size() + b.seen.size(), 3'000U);
+    seen.push_back(a.seen);
+    seen.push_back(b.seen);
+  }
+  EXPECT_EQ(seen[0], seen[2]);
+  EXPECT_EQ(seen[1], seen[3]);
+}
+
 TEST(SimulationTest, PriorityBreaksTiesBeforeInsertionOrder) {
   Simulation sim;
   Recorder r;
@@ -307,6 +333,9 @@ TEST(SimulationTest, RejectsUnknownHandlerIds) {
               ThrowsMessage<InvalidParameter>(HasSubstr("unknown event handler id 2")));
   EXPECT_THAT([&] { sim.schedule_in(1.0, 65535, 0, 0); },
               ThrowsMessage<InvalidParameter>(HasSubstr("unknown event handler id 65535")));
+  const std::vector<int> records(4);
+  EXPECT_THAT([&] { sim.set_prefetch_records(2, records.data(), sizeof(int), 1U); },
+              ThrowsMessage<InvalidParameter>(HasSubstr("unknown event handler id 2")));
   EXPECT_EQ(sim.pending_events(), 0U);
 }
 
