@@ -126,9 +126,8 @@ class Simulation {
   };
   // With many pending events the handlers' state is mostly out of the caches (thousands of
   // server pools in a city): the next event's handler and record are fetched while this one
-  // runs.
-  // The handler's first lines: for a server pool, its hot fields and the averages of queue and
-  // busy servers that nearly every event steps (within the first 320 bytes).
+  // runs. Of the handler, its first lines: for a server pool, its hot fields and the averages
+  // of queue and busy servers that nearly every event steps (within the first 320 bytes).
   static constexpr int kHandlerLinesPrefetched = 5;
   void prefetch_next_event() const {
     std::uint16_t handler = 0;
