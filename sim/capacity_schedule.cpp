@@ -85,28 +85,114 @@ int CapacitySchedule::cycle_capacity_at(Time t) const {
 }
 
 CapacityChange CapacitySchedule::next_change(Time t) const {
+  CapacityCursor scratch;
+  return locate(t, scratch);
+}
+
+CapacityChange CapacitySchedule::next_change(Time t, CapacityCursor& cursor) const {
+  // Skipping more change points than this costs more than a search.
+  constexpr int kMostSteps = 4;
+  if (cursor.where_ != CapacityCursor::Where::kUnplaced && t >= cursor.asked_) {
+    for (int steps = 0; steps <= kMostSteps; ++steps) {
+      // The answer is the first change point after the last query: also the first after t.
+      if (t < cursor.answer_.at) {
+        cursor.asked_ = t;
+        return cursor.answer_;
+      }
+      if (steps == kMostSteps || !step(cursor)) break;
+    }
+  }
+  const CapacityChange answer = locate(t, cursor);
+  cursor.servers_ = std::isnan(t) || t >= kNever ? 0 : capacity_at(t);
+  return answer;
+}
+
+CapacityChange CapacitySchedule::locate(Time t, CapacityCursor& cursor) const {
+  cursor.asked_ = t;
   if (!dated_.empty() && t < dated_end_) {
     const auto after =
         std::upper_bound(dated_.begin(), dated_.end(), t,
                          [](Time time, const CapacityChange& c) { return time < c.at; });
-    if (after != dated_.end()) return *after;
+    if (after != dated_.end()) {
+      cursor.where_ = CapacityCursor::Where::kDated;
+      cursor.index_ = static_cast<std::size_t>(after - dated_.begin());
+      return cursor.answer_ = *after;
+    }
     // The end of the last window: the cycle again, from its servers then.
-    return CapacityChange{dated_end_, cycle_capacity_at(dated_end_)};
+    cursor.where_ = CapacityCursor::Where::kDatedEnd;
+    return cursor.answer_ = CapacityChange{dated_end_, cycle_capacity_at(dated_end_)};
   }
-  return cycle_next_change(t);
+  return cycle_locate(t, cursor);
 }
 
-CapacityChange CapacitySchedule::cycle_next_change(Time t) const {
-  if (changes_.size() == 1 || !(t < kNever)) return CapacityChange{kNever, 0};  // also NaN
+CapacityChange CapacitySchedule::cycle_locate(Time t, CapacityCursor& cursor) const {
+  if (changes_.size() == 1 || !(t < kNever)) {  // also NaN
+    cursor.where_ = CapacityCursor::Where::kNoMore;
+    return cursor.answer_ = CapacityChange{kNever, 0};
+  }
   t = std::max(t, 0.0);  // before time 0 the first change point already applies
   const double k = cycle_of(t);
   const auto after = first_change_after(t, k);
   if (after != changes_.end()) {
-    return CapacityChange{(std::isfinite(period_) ? k * period_ : 0.0) + after->at, after->servers};
+    cursor.where_ = CapacityCursor::Where::kCycle;
+    cursor.index_ = static_cast<std::size_t>(after - changes_.begin());
+    cursor.cycle_ = k;
+    return cursor.answer_ = CapacityChange{cycle_start(k) + after->at, after->servers};
   }
-  if (!std::isfinite(period_)) return CapacityChange{kNever, 0};
+  if (!std::isfinite(period_)) {
+    cursor.where_ = CapacityCursor::Where::kNoMore;
+    return cursor.answer_ = CapacityChange{kNever, 0};
+  }
   // The next cycle's first change point, at its start.
-  return CapacityChange{(k + 1) * period_ + changes_.front().at, changes_.front().servers};
+  cursor.where_ = CapacityCursor::Where::kCycle;
+  cursor.index_ = 0;
+  cursor.cycle_ = k + 1;
+  return cursor.answer_ =
+             CapacityChange{(k + 1) * period_ + changes_.front().at, changes_.front().servers};
+}
+
+bool CapacitySchedule::step(CapacityCursor& cursor) const {
+  const Time t = cursor.answer_.at;
+  const int servers = cursor.answer_.servers;
+  switch (cursor.where_) {
+    case CapacityCursor::Where::kDated:
+      // Dated points strictly increase and all lie before dated_end_.
+      if (cursor.index_ + 1 < dated_.size()) {
+        cursor.answer_ = dated_[++cursor.index_];
+      } else {
+        cursor.where_ = CapacityCursor::Where::kDatedEnd;
+        cursor.answer_ = CapacityChange{dated_end_, cycle_capacity_at(dated_end_)};
+      }
+      break;
+    case CapacityCursor::Where::kCycle: {
+      // locate(t) would search cycle_of(t) for the first point after t. When that cycle is the
+      // cursor's, rounding being monotone puts every earlier point at or before t, so the answer
+      // is the next point if it lies after t, or the next cycle's first if there is none.
+      const double k = cursor.cycle_;
+      if (cycle_of(t) != k) return false;
+      const std::size_t next = cursor.index_ + 1;
+      if (next < changes_.size()) {
+        const Time at = cycle_start(k) + changes_[next].at;
+        if (!(at > t)) return false;
+        cursor.index_ = next;
+        cursor.answer_ = CapacityChange{at, changes_[next].servers};
+      } else if (std::isfinite(period_)) {
+        cursor.index_ = 0;
+        cursor.cycle_ = k + 1;
+        cursor.answer_ =
+            CapacityChange{(k + 1) * period_ + changes_.front().at, changes_.front().servers};
+      } else {
+        cursor.where_ = CapacityCursor::Where::kNoMore;
+        cursor.answer_ = CapacityChange{kNever, 0};
+      }
+      break;
+    }
+    default:  // the cycle after the dated windows, or nothing more: search
+      return false;
+  }
+  cursor.asked_ = t;
+  cursor.servers_ = servers;
+  return true;
 }
 
 int CapacitySchedule::max_capacity() const {

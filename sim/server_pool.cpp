@@ -58,7 +58,7 @@ void ServerPool::announce_customer_records() {
 }
 
 void ServerPool::schedule_next_capacity_change() {
-  const CapacityChange next = config_.capacity.next_change(sim_.now());
+  const CapacityChange next = config_.capacity.next_change(sim_.now(), capacity_cursor_);
   if (std::isfinite(next.at)) {
     sim_.post_at(next.at, handler_, kCapacityChange, static_cast<std::uint32_t>(next.servers));
   }

@@ -235,6 +235,7 @@ class ServerPool final : public EventHandler {
   std::size_t overtime_customers_ = 0;
   PoolStatistics stats_;
   std::vector<std::uint32_t> in_service_;  // only maintained for preemptive pools
+  CapacityCursor capacity_cursor_;         // where the pool stands in config_.capacity
   ServerPoolConfig config_;
 };
 

@@ -70,8 +70,9 @@ double on_duty_minutes(const sim::CapacitySchedule& schedule, sim::Time from, si
   double total = 0;
   sim::Time t = from;
   int servers = schedule.capacity_at(from);
+  sim::CapacityCursor cursor;  // a year of a team's shifts, one step each
   for (;;) {
-    const sim::CapacityChange next = schedule.next_change(t);
+    const sim::CapacityChange next = schedule.next_change(t, cursor);
     total += servers * (std::min(next.at, to) - t);
     if (next.at >= to) break;
     t = next.at;
@@ -130,6 +131,7 @@ HomeServiceDesk::HomeServiceDesk(sim::Simulation& sim, const scenario::Scenario&
     }
     teams_.push_back(t);
   }
+  schedule_cursors_.assign(teams_.size(), sim::CapacityCursor{});
 
   // Compressed lists, in the scenario's team order.
   auto build = [&](std::size_t keys, auto&& key_of, std::vector<std::uint32_t>& first,
@@ -194,17 +196,19 @@ HomeServiceDesk::HomeServiceDesk(sim::Simulation& sim, const scenario::Scenario&
   slots_.reserve(1024);
 }
 
-void HomeServiceDesk::refresh_on_duty(const Team& team, sim::Time now) const {
+void HomeServiceDesk::refresh_on_duty(std::uint32_t index, sim::Time now) const {
+  const Team& team = teams_[index];
   if (now < team.on_duty_until) return;
-  const sim::CapacityChange next = team.available->next_change(now);
-  team.on_duty = team.available->capacity_at(now);
+  sim::CapacityCursor& cursor = schedule_cursors_[index];
+  const sim::CapacityChange next = team.available->next_change(now, cursor);
+  team.on_duty = cursor.servers();
   team.on_duty_until = next.at;
   team.next_on_duty = next.servers;
 }
 
 int HomeServiceDesk::free_members(std::uint32_t team, sim::Time now) const {
+  refresh_on_duty(team, now);
   const Team& t = teams_[team];
-  refresh_on_duty(t, now);
   return t.on_duty - t.busy;
 }
 
@@ -401,9 +405,8 @@ sim::Time HomeServiceDesk::next_team_change(std::uint32_t community) {
   if (now < change_at_[community]) return change_at_[community];
   sim::Time earliest = sim::kNever;
   for (std::uint32_t k = community_first_[community]; k < community_first_[community + 1]; ++k) {
-    const Team& team = teams_[community_teams_[k]];
-    refresh_on_duty(team, now);
-    earliest = std::min(earliest, team.on_duty_until);
+    refresh_on_duty(community_teams_[k], now);
+    earliest = std::min(earliest, teams_[community_teams_[k]].on_duty_until);
   }
   return change_at_[community] = earliest;
 }

@@ -117,7 +117,7 @@ class HomeServiceDesk final : public sim::EventHandler {
     mutable sim::Time on_duty_until = -1;
   };
   // Brings a team's cached schedule up to `now` (times only move forward).
-  void refresh_on_duty(const Team& team, sim::Time now) const;
+  void refresh_on_duty(std::uint32_t team, sim::Time now) const;
 
   struct Slot {
     HomeRequest request;
@@ -171,6 +171,8 @@ class HomeServiceDesk final : public sim::EventHandler {
   sim::HandlerId handler_;
   std::size_t services_;
   std::vector<Team> teams_;
+  // Where each team's cache stands in its schedule; apart, since dispatch scans the teams.
+  mutable std::vector<sim::CapacityCursor> schedule_cursors_;
   std::vector<std::uint8_t> able_;  // teams x services
   // Per community x service: some team of the community can ever provide it.
   std::vector<std::uint8_t> provided_;

@@ -286,6 +286,62 @@ TEST(CapacityScheduleTest, AgreesWithABruteForceSearchOverNeighbouringCycles) {
   }
 }
 
+// A cursor must answer exactly as the searches do, whatever the schedule: random weekly cycles
+// and one-off schedules, with and without dated windows, followed over ten years of queries that
+// land on change points (as a pool asks), just before or after them, between them, or skip
+// several at once (as a team whose cache ran out long ago asks), and once back in time.
+TEST(CapacityScheduleTest, CursorAnswersAsTheSearchesDo) {
+  RandomEngine rng = make_engine(29);
+  for (int trial = 0; trial < 40; ++trial) {
+    std::vector<CapacityChange> changes{{0.0, static_cast<int>(rng() % 3)}};
+    Time at = 0;
+    const int count = static_cast<int>(rng() % 12);
+    for (int i = 0; i < count; ++i) {
+      at += static_cast<double>(1 + rng() % 36000) / 60.0 * 1.000001;
+      if (at >= kWeek) break;
+      changes.push_back({at, static_cast<int>(rng() % 4)});
+    }
+    CapacitySchedule s = trial % 4 == 3 ? CapacitySchedule::piecewise(changes)
+                                        : CapacitySchedule::cyclic(changes, kWeek);
+    if (trial % 2 == 1) {
+      const Time from = static_cast<double>(rng() % 20000) + 0.25;
+      s = s.with_window(from, from + static_cast<double>(1 + rng() % 30000),
+                        [](int servers) { return servers / 2; });
+    }
+    CapacityCursor cursor;
+    Time t = 0;
+    int landed = 0;
+    for (int query = 0; query < 3000 && t < 520 * kWeek; ++query) {
+      const CapacityChange got = s.next_change(t, cursor);
+      const CapacityChange want = s.next_change(t);
+      ASSERT_EQ(got.at, want.at) << "trial " << trial << ", query " << query << ", t = " << t;
+      ASSERT_EQ(got.servers, want.servers) << "trial " << trial << ", t = " << t;
+      ASSERT_EQ(cursor.servers(), s.capacity_at(t)) << "trial " << trial << ", t = " << t;
+      if (want.at == kNever) break;
+      switch (rng() % 8) {
+        case 0:  // between now and the next change
+          t += (want.at - t) * 0.5;
+          break;
+        case 1:  // just before it
+          t = std::nextafter(want.at, 0.0);
+          break;
+        case 2:  // several changes ahead
+          t = want.at + static_cast<double>(rng() % 20000);
+          break;
+        case 3:  // back in time, once in a while
+          t = query % 50 == 0 ? std::max(0.0, t - 1000.0) : want.at;
+          break;
+        default:  // at the change, as a pool asks
+          t = want.at;
+          ++landed;
+      }
+    }
+    if (trial % 4 != 3 && changes.size() > 1) {  // cycles go on: many changes were landed on
+      EXPECT_GT(landed, 10) << "trial " << trial;
+    }
+  }
+}
+
 TEST(CapacityScheduleTest, NegativeTimesUseTheCapacityAtTimeZero) {
   const CapacitySchedule s = CapacitySchedule::piecewise({{0, 5}, {10, 1}});
   EXPECT_EQ(s.capacity_at(-3.0), 5);
