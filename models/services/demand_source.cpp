@@ -40,29 +40,43 @@ DemandSource::DemandSource(sim::Simulation& sim, CityFlow& flow, const scenario:
     constant_.emplace(rate);
   }
   per_member_ = d.per_member;
-  schedule_next(sim);
+  ahead_at_ = profiled_ ? profiled_->next_after(sim.now(), arrivals_)
+                        : constant_->next_after(sim.now(), arrivals_);
+  if (ahead_at_ <= end_) ahead_drawn_ = draw_requester();
+  advance(sim);
 }
 
-void DemandSource::schedule_next(sim::Simulation& sim) {
-  const sim::Time at = profiled_ ? profiled_->next_after(sim.now(), arrivals_)
-                                 : constant_->next_after(sim.now(), arrivals_);
+void DemandSource::advance(sim::Simulation& sim) {
+  const sim::Time at = ahead_at_;
   if (at > end_) return;
   sim.post_at(at, handler_, 0, 0);
-  // Who will ask is drawn now (the same draws in the same order as at the event) so that their
-  // records can be on their way into the cache while other events run: residents are chosen at
-  // random among millions, and these three loads are otherwise a cache miss each.
-  next_resident_ = pick_resident();
+  // Who will ask was drawn ahead so that their records can be on their way into the cache while
+  // other events run: residents are chosen at random among millions, and these three loads are
+  // otherwise a cache miss each.
+  next_resident_ = resolve(ahead_drawn_);
   if (next_resident_ != kNone) {
     __builtin_prefetch(&residents_.grid[next_resident_]);
     __builtin_prefetch(&residents_.groups[next_resident_]);
     __builtin_prefetch(&residents_.age_band[next_resident_]);
   }
+  // The arrival after: drawn from the time of this one, as it would be when this one happens.
+  ahead_at_ =
+      profiled_ ? profiled_->next_after(at, arrivals_) : constant_->next_after(at, arrivals_);
+  if (ahead_at_ > end_) return;
+  ahead_drawn_ = draw_requester();
+  if (per_member_ && members_ != nullptr) __builtin_prefetch(&(*members_)[ahead_drawn_]);
 }
 
-std::uint32_t DemandSource::pick_resident() {
+std::uint32_t DemandSource::resolve(std::uint32_t drawn) const {
+  return per_member_ && members_ != nullptr ? (*members_)[drawn] : drawn;
+}
+
+std::uint32_t DemandSource::draw_requester() {
   using Uniform = boost::random::uniform_int_distribution<std::uint64_t>;
   if (per_member_) {
-    if (members_ != nullptr) return (*members_)[Uniform(0, members_->size() - 1)(arrivals_)];
+    if (members_ != nullptr) {
+      return static_cast<std::uint32_t>(Uniform(0, members_->size() - 1)(arrivals_));
+    }
     return static_cast<std::uint32_t>(Uniform(0, residents_.size() - 1)(arrivals_));
   }
   const city::Community& c = city_.communities[Uniform(0, city_.communities.size() - 1)(arrivals_)];
@@ -86,7 +100,7 @@ void DemandSource::handle_event(sim::Simulation& sim, std::uint16_t, std::uint32
   if (resident != kNone && kept_by_surges(sim.now(), resident)) {
     flow_.request(service_index_, group_, resident, duration, patience, escalate, onward);
   }
-  schedule_next(sim);
+  advance(sim);
 }
 
 bool DemandSource::kept_by_surges(sim::Time now, std::uint32_t resident) {

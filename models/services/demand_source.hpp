@@ -29,8 +29,13 @@ class DemandSource final : public sim::EventHandler {
   void handle_event(sim::Simulation& sim, std::uint16_t, std::uint32_t) override;
 
  private:
-  void schedule_next(sim::Simulation& sim);
-  std::uint32_t pick_resident();
+  // Posts the arrival drawn ahead, readies its requester and draws the arrival after it.
+  void advance(sim::Simulation& sim);
+  // Draws who will ask: a position in members_ for a group's stream (resolved a step later, so
+  // that the list's entry, a cache miss among millions, is prefetched meanwhile), else the
+  // resident (kNone for a community without residents).
+  std::uint32_t draw_requester();
+  [[nodiscard]] std::uint32_t resolve(std::uint32_t drawn) const;
   // Whether a request made now by `resident` survives the district surges' thinning.
   bool kept_by_surges(sim::Time now, std::uint32_t resident);
 
@@ -48,7 +53,12 @@ class DemandSource final : public sim::EventHandler {
   std::optional<sim::PoissonArrivals> constant_;
   std::optional<sim::ProfileArrivals> profiled_;
   bool per_member_ = true;
+  // Arrivals are drawn two ahead: the one scheduled (its requester's records prefetched) and the
+  // next (its members_ entry prefetched). The draws are those of drawing each arrival when the
+  // previous one happens, in the same order: the same numbers.
   std::uint32_t next_resident_ = kNone;  // who makes the request already scheduled
+  sim::Time ahead_at_ = sim::kNever;     // the arrival after it
+  std::uint32_t ahead_drawn_ = kNone;    // and its draw_requester()
   sim::Time end_;
   sim::HandlerId handler_;
 };
