@@ -17,6 +17,7 @@
 #include <tuple>
 
 #include "sim/error.hpp"
+#include "sim/huge_pages.hpp"
 
 namespace circlesim::city {
 
@@ -567,6 +568,10 @@ Residents synthesize_residents(const City& city, const PopulationSpec& spec,
 
   Residents residents;
   residents.first_of_grid.resize(city.grids.size() + 1);
+  // Requests read these at random among millions of residents: huge pages spare a TLB miss each.
+  sim::reserve_on_huge_pages(residents.grid, total);
+  sim::reserve_on_huge_pages(residents.age_band, total);
+  sim::reserve_on_huge_pages(residents.groups, total);
   residents.grid.resize(total);
   residents.age_band.resize(total);
   residents.groups.resize(total);
