@@ -147,8 +147,7 @@ CapacityChange CapacitySchedule::cycle_locate(Time t, CapacityCursor& cursor) co
   cursor.where_ = CapacityCursor::Where::kCycle;
   cursor.index_ = 0;
   cursor.cycle_ = k + 1;
-  return cursor.answer_ =
-             CapacityChange{(k + 1) * period_ + changes_.front().at, changes_.front().servers};
+  return cursor.answer_ = first_of_cycle(k + 1);
 }
 
 bool CapacitySchedule::step(CapacityCursor& cursor) const {
@@ -179,8 +178,7 @@ bool CapacitySchedule::step(CapacityCursor& cursor) const {
       } else if (std::isfinite(period_)) {
         cursor.index_ = 0;
         cursor.cycle_ = k + 1;
-        cursor.answer_ =
-            CapacityChange{(k + 1) * period_ + changes_.front().at, changes_.front().servers};
+        cursor.answer_ = first_of_cycle(k + 1);
       } else {
         cursor.where_ = CapacityCursor::Where::kNoMore;
         cursor.answer_ = CapacityChange{kNever, 0};

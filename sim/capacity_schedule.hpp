@@ -95,6 +95,10 @@ class CapacitySchedule {
   bool step(CapacityCursor& cursor) const;
   // Start of cycle k (0 for a one-off schedule).
   [[nodiscard]] Time cycle_start(double k) const { return period_ < kNever ? k * period_ : 0.0; }
+  // The first change point of cycle k, at its start (cyclic schedules only).
+  [[nodiscard]] CapacityChange first_of_cycle(double k) const {
+    return CapacityChange{cycle_start(k) + changes_.front().at, changes_.front().servers};
+  }
 
   std::vector<CapacityChange> changes_;
   Time period_;  // kNever for a one-off schedule
