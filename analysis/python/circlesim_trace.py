@@ -46,12 +46,17 @@ __all__ = [
 FORMAT = "circlesim-trace"
 FORMAT_VERSION = 1
 
-# Sentinels of /trace/requests for "no resident" and "no population group".
+# Sentinels of /trace/requests for "no resident", "no population group" and "no place" (the
+# facility and room of a request unmet for want of a place in reach, and of a home service,
+# which is served at the resident's home).
 NO_RESIDENT = np.iinfo(np.uint32).max
 NO_GROUP = np.iinfo(np.uint16).max
+NO_PLACE = np.iinfo(np.uint32).max
 
 # Integer columns of /trace/requests that are ids into /lookup/<kind>.
 _REQUEST_LOOKUPS = {"group": "groups", "service": "services", "facility": "facilities", "room": "rooms"}
+# The sentinel of each of those columns that may be absent.
+_REQUEST_SENTINELS = {"group": NO_GROUP, "facility": NO_PLACE, "room": NO_PLACE}
 
 # The `entity` column of /scalars names a kind in the singular; "run" has no lookup table.
 _SCALAR_LOOKUPS = {
@@ -238,7 +243,8 @@ def load_requests(path: PathOrFile, allow_partial: bool = False) -> pd.DataFrame
     """/trace/requests as a DataFrame, one row per request that ended, in order of departure.
 
     Columns: request (uint64), resident (UInt32, <NA> when the scenario has no residents),
-    group, service, facility, room (Categoricals of names; group is NaN when none), outcome
+    group, service, facility, room (Categoricals of names; NaN when none: group, and facility
+    and room of a request with no place, such as a home service), outcome
     (Categorical of the enum names), arrival, start (NaN if never served), end, travel, and the
     derived wait = start - (arrival + travel) and sojourn = end - (arrival + travel), all in
     minutes. The queue is joined at arrival + travel, hence the subtraction of travel. Rows of
@@ -251,7 +257,7 @@ def load_requests(path: PathOrFile, allow_partial: bool = False) -> pd.DataFrame
         resident[rows["resident"] == NO_RESIDENT] = pd.NA
         columns: dict[str, Any] = {"request": rows["request"], "resident": resident}
         for column, kind in _REQUEST_LOOKUPS.items():
-            missing = NO_GROUP if column == "group" else None
+            missing = _REQUEST_SENTINELS.get(column)
             columns[column] = _categorical(file, rows[column], kind, missing)
         columns["outcome"] = _outcome_categorical(file, dataset, rows["outcome"])
         for column in ("arrival", "start", "end", "travel"):

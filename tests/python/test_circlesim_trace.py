@@ -278,6 +278,18 @@ class SyntheticTraceTest(unittest.TestCase):
         self.assertEqual(df["group"].iloc[2], "families")
         self.assertEqual(df["group"].isna().tolist(), [False, True, False, True])
 
+    def test_load_requests_without_a_place(self) -> None:
+        # A request unmet for want of a place, or a home service, names no facility or room.
+        with h5py.File(self.path, "a") as f:
+            rows = f["trace/requests"][()]
+            rows["facility"][1] = ct.NO_PLACE
+            rows["room"][1] = ct.NO_PLACE
+            f["trace/requests"][...] = rows
+        df = ct.load_requests(self.path)
+        self.assertEqual(df["facility"].isna().tolist(), [False, True, False, False])
+        self.assertEqual(df["room"].isna().tolist(), [False, True, False, False])
+        self.assertEqual(df["room"].iloc[0], "centre_a/desk")
+
     def test_load_requests_wait_and_sojourn(self) -> None:
         df = ct.load_requests(self.path)
         # The queue is joined at arrival + travel.
