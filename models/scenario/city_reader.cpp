@@ -272,8 +272,8 @@ class CityReader : DocumentReader {
         for (const auto& [id, share] : shares.items()) {
           if (index->find(id) == nullptr) {
             error(fmt::format("/population/groups/{}/shares_by/{}/{}", g, level, id),
-                  fmt::format("{} '{}' is not in the city (expected the id of one of its {}s)",
-                              level, id, level));
+                  fmt::format("{} '{}' is not in the city (expected the id of one of its {})",
+                              level, id, plural_of(level)));
           }
         }
       }

@@ -73,4 +73,9 @@ std::optional<sim::Distribution> DocumentReader::distribution(const std::string&
   return complete ? made : std::nullopt;
 }
 
+std::string plural_of(const std::string& kind) {
+  if (kind.size() > 1 && kind.back() == 'y') return kind.substr(0, kind.size() - 1) + "ies";
+  return kind + "s";
+}
+
 }  // namespace circlesim::scenario

@@ -53,4 +53,7 @@ class DocumentReader {
   Diagnostics& diagnostics_;
 };
 
+// The plural of a kind of place for messages: "community" -> "communities", "grid" -> "grids".
+[[nodiscard]] std::string plural_of(const std::string& kind);
+
 }  // namespace circlesim::scenario

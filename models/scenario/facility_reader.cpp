@@ -346,13 +346,20 @@ class FacilityReader : DocumentReader {
       }
     }
     if (!found) {
+      const std::string kind = part.area_key;
+      const auto ids_of = [](const auto& areas) {
+        std::vector<std::string> ids;
+        for (const auto& area : areas) ids.push_back(area.id);
+        return ids;
+      };
+      const std::vector<std::string> ids = kind == "community" ? ids_of(c.communities)
+                                           : kind == "street"  ? ids_of(c.streets)
+                                                               : ids_of(c.districts);
+      // A synthetic city's ids are made up (d1_s1_c1): show one, so the form is plain.
+      const std::string such_as = ids.empty() ? "" : fmt::format(", such as '{}'", ids.front());
       error(base + "/" + part.area_key,
-            fmt::format("{} '{}' is not in the city (expected the id of one of its {} {}s)",
-                        part.area_key, area_id,
-                        std::string(part.area_key) == "community" ? c.communities.size()
-                        : std::string(part.area_key) == "street"  ? c.streets.size()
-                                                                  : c.districts.size(),
-                        part.area_key));
+            fmt::format("{} '{}' is not in the city (expected the id of one of its {} {}{})", kind,
+                        area_id, ids.size(), plural_of(kind), such_as));
       return;
     }
     if (spec.contains("location")) {

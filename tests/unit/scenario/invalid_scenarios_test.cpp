@@ -79,6 +79,10 @@ const InvalidCase kCases[] = {
      "unknown profile 'office_hour'; did you mean 'office_hours'?", "services.0.demand.0.profile"},
     {"dangling-facility-community.yaml", 20, "unknown community 'c_hill' (expected one of: c_river)",
      "facilities.community_centres.0.community"},
+    {"dangling-facility-community-synthetic.yaml", 11,
+     "community 'c_1' is not in the city (expected the id of one of its 48 communities, such as "
+     "'d1_s1_c1')",
+     "facilities.community_centres.0.community"},
     {"duplicate-service-id.yaml", 18,
      "duplicate id 'consultation' among services (first at line 12", "services.1.id"},
     {"duplicate-room-type.yaml", 11, "duplicate room type 'health' in community centre 'centre'",

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "models/scenario/embedded_schema.hpp"
+#include "models/scenario/loader.hpp"
 #include "models/scenario/yaml_document.hpp"
 
 #include "models/scenario/valijson.hpp"
@@ -307,6 +308,23 @@ TEST(ScenarioSchema, AcceptsValidScenarios) {
   for (const json& example : schema()["examples"]) {
     EXPECT_EQ(validate(compiled_schema(), example), "") << example.dump();
   }
+}
+
+// The reference shows the root examples as complete scenarios, so each must also load: matching
+// the schema is not enough (a community the synthetic city does not have is the loader's to find).
+TEST(ScenarioSchema, RootExamplesLoad) {
+  int index = 0;
+  for (const json& example : schema()["examples"]) {
+    const std::filesystem::path path =
+        std::filesystem::path(::testing::TempDir()) /
+        ("circlesim-root-example-" + std::to_string(index++) + ".yaml");
+    std::ofstream(path) << example.dump(2);
+    Diagnostics diagnostics;
+    EXPECT_TRUE(load_scenario(path.string(), LoadOptions{}, diagnostics).has_value())
+        << diagnostics.to_string();
+    std::filesystem::remove(path);
+  }
+  EXPECT_GE(index, 1) << "the schema has no root example";
 }
 
 // Each case: what is changed in the minimal scenario, and a fragment of valijson's complaint.
