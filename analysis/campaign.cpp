@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <numeric>
 #include <optional>
@@ -66,10 +67,15 @@ std::optional<ReplicationWarmup> warmup_of(const TraceReader& reader, std::int64
       total[t] += series.values[t * series.entities + e];
     }
   }
-  const double end = series.times.back() + series.interval;
   ReplicationWarmup warmup;
   warmup.replication = replication;
   warmup.configured = number_attribute(reader, "warmup");
+  // The series ends with the run, at warm-up + horizon: its last row may cover less than an
+  // interval when the horizon is not a multiple of it.
+  const double run_end = warmup.configured + number_attribute(reader, "horizon");
+  const double end = std::isfinite(run_end)
+                         ? std::min(series.times.back() + series.interval, run_end)
+                         : series.times.back() + series.interval;
   warmup.averaging = std::max(averaging, series.interval);
   warmup.mser5_truncation = std::numeric_limits<double>::quiet_NaN();
   try {

@@ -1,7 +1,9 @@
 // MSER-5 warm-up detection.
 #include "analysis/warmup.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "sim/error.hpp"
@@ -112,14 +114,18 @@ std::vector<double> time_averages(std::span<const double> times, std::span<const
                                   double end, double interval) {
   check_step_series(times, values, end, interval);
   const double start = times[0];
-  const auto intervals = static_cast<std::size_t>(std::floor((end - start) / interval));
+  // Whole intervals, allowing for the rounding of the quotient: 0.3 / 0.1 is 2.9999999999999996,
+  // yet three intervals of 0.1 fill [0, 0.3]. A boundary past `end` by that rounding is `end`.
+  constexpr double kRounding = 4 * std::numeric_limits<double>::epsilon();
+  const auto intervals =
+      static_cast<std::size_t>(std::floor((end - start) / interval * (1 + kRounding)));
   std::vector<double> averages;
   averages.reserve(intervals);
   StepIntegral integral(times, values);
   double previous = 0.0;
   for (std::size_t i = 1; i <= intervals; ++i) {
     // Boundaries as start + i x interval, not by accumulation, which drifts.
-    const double current = integral.to(start + static_cast<double>(i) * interval);
+    const double current = integral.to(std::min(end, start + static_cast<double>(i) * interval));
     averages.push_back((current - previous) / interval);
     previous = current;
   }

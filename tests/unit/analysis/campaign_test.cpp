@@ -57,6 +57,30 @@ TEST_F(CampaignTest, DigestReadsTheReplicationItsScalarsAndItsLabels) {
   EXPECT_FALSE(digest.warmup.has_value());  // no queue-length series
 }
 
+TEST_F(CampaignTest, WarmupSeriesEndsWithTheRunNotWithAWholeLastInterval) {
+  // 50 rows of 7 min from time 0, and a run of 345 min: the last row covers 2 min, not 7, so
+  // the series holds 49 whole intervals (9 batches of 5), not 50 (10 batches).
+  const std::filesystem::path path = dir_ / "rep-0000.h5";
+  sim::trace::Hdf5TraceWriter writer(path, sim::trace::WriterOptions{});
+  sim::trace::Provenance provenance;
+  provenance.scenario_name = "campaign";
+  provenance.resolved_yaml = "run: {}\n";
+  provenance.horizon = 345.0;
+  writer.begin(provenance);
+  writer.write_lookup("rooms", {"desk"});
+  sim::trace::TimeSeries series{"queue_length", "people", "rooms", "time_average", 7.0, {}, 1, {}};
+  for (int row = 0; row < 50; ++row) {
+    series.times.push_back(7.0 * row);
+    series.values.push_back(row < 10 ? 10.0 - row : 1.0);
+  }
+  writer.write_timeseries(series);
+  writer.finish(sim::trace::TraceStatus::kComplete, 345.0);
+  const ReplicationDigest digest = digest_replication(path, 7.0);
+  ASSERT_TRUE(digest.warmup.has_value());
+  EXPECT_EQ(digest.warmup->averaging, 7.0);
+  EXPECT_EQ(digest.warmup->batches, 9U);
+}
+
 TEST_F(CampaignTest, DigestOfAFileThatIsNoTraceNamesIt) {
   const std::filesystem::path missing = dir_ / "rep-0009.h5";
   try {

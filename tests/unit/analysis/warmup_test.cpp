@@ -162,6 +162,19 @@ TEST(TimeAverages, StepFunctionAveragedOverIntervals) {
                                      (1.0 * 2.0 + 1.0 * 8.0) / 2.0));
 }
 
+TEST(TimeAverages, AQuotientRoundedDownKeepsTheLastWholeInterval) {
+  // 0.3 / 0.1 is 2.9999999999999996 and 0.7 / 0.1 is 6.999999999999999 in doubles, yet three and
+  // seven intervals of 0.1 fill those spans.
+  const std::vector<double> times{0.0};
+  const std::vector<double> values{2.0};
+  const std::vector<double> three = time_averages(times, values, 0.3, 0.1);
+  ASSERT_EQ(three.size(), 3U);
+  for (const double average : three) EXPECT_DOUBLE_EQ(average, 2.0);
+  EXPECT_EQ(time_averages(times, values, 0.7, 0.1).size(), 7U);
+  // Short of a whole interval by more than rounding: not counted.
+  EXPECT_EQ(time_averages(times, values, 0.2999, 0.1).size(), 2U);
+}
+
 TEST(MserTimeWeighted, HandComputedExample) {
   // 4 on [0, 10), 1 on [10, 30), 2 on [30, 45): averages over 10 min are 4, 1, 1, 2 (the last 5
   // min are not a whole interval). MSER-1: d = 0 gives 6/16, d = 1 gives (2/3)/9, so the cut is
