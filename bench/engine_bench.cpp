@@ -173,8 +173,102 @@ void BM_MMc_PlainLoop(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kCustomers));
 }
 
+// ---- The gap between the two, in steps. ----
+// The plain loop's model logic (a busy count and a FIFO of arrival times, only the mean wait)
+// run first on the engine's calendar and then as an engine handler: PlainLoop -> OnCalendar
+// measures the calendar against std::priority_queue, OnCalendar -> AsHandler the simulation's
+// run loop and dispatch, AsHandler -> Engine the server pool and its statistics.
+
+struct PlainMMcLogic {
+  circlesim::sim::RandomEngine rng = circlesim::sim::make_engine(7);
+  boost::random::exponential_distribution<double> interarrival{kLambda};
+  boost::random::exponential_distribution<double> service{kMu};
+  std::deque<double> waiting;
+  std::uint64_t arrivals = 0;
+  std::uint64_t started = 0;
+  int busy = 0;
+  double total_wait = 0;
+
+  // One event at `now`; post(delay, is_arrival) schedules the next ones.
+  template <class Post>
+  void handle(Time now, bool arrival, Post&& post) {
+    if (arrival) {
+      if (busy < kServers) {
+        ++busy;
+        ++started;
+        post(service(rng), false);
+      } else {
+        waiting.push_back(now);
+      }
+      if (++arrivals < kCustomers) post(interarrival(rng), true);
+    } else if (!waiting.empty()) {
+      total_wait += now - waiting.front();
+      waiting.pop_front();
+      ++started;
+      post(service(rng), false);
+    } else {
+      --busy;
+    }
+  }
+  [[nodiscard]] double mean_wait() const { return total_wait / static_cast<double>(started); }
+};
+
+void BM_MMc_PlainOnCalendar(benchmark::State& state) {
+  double mean_wait = 0;
+  for (auto _ : state) {
+    circlesim::sim::EventCalendar calendar;
+    PlainMMcLogic logic;
+    Time now = 0;
+    const auto post = [&](Time delay, bool arrival) {
+      calendar.post_not_before(now, now + delay, 0, arrival ? 1 : 0, 0);
+    };
+    post(logic.interarrival(logic.rng), true);
+    circlesim::sim::Event event;
+    while (calendar.pop_not_after(circlesim::sim::kNever, event)) {
+      now = event.time;
+      logic.handle(now, event.kind == 1, post);
+    }
+    mean_wait = logic.mean_wait();
+    benchmark::DoNotOptimize(mean_wait);
+  }
+  state.counters["mean_wait"] = mean_wait;
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kCustomers));
+}
+
+class PlainMMcHandler final : public circlesim::sim::EventHandler {
+ public:
+  explicit PlainMMcHandler(circlesim::sim::Simulation& sim) : handler_(sim.add_handler(*this)) {
+    sim.post_in(logic_.interarrival(logic_.rng), handler_, 1, 0);
+  }
+  void handle_event(circlesim::sim::Simulation& sim, std::uint16_t kind, std::uint32_t) override {
+    logic_.handle(sim.now(), kind == 1, [&](Time delay, bool arrival) {
+      sim.post_in(delay, handler_, arrival ? 1 : 0, 0);
+    });
+  }
+  [[nodiscard]] double mean_wait() const { return logic_.mean_wait(); }
+
+ private:
+  PlainMMcLogic logic_;
+  circlesim::sim::HandlerId handler_;
+};
+
+void BM_MMc_PlainAsHandler(benchmark::State& state) {
+  double mean_wait = 0;
+  for (auto _ : state) {
+    circlesim::sim::Simulation sim;
+    PlainMMcHandler handler(sim);
+    sim.run();
+    mean_wait = handler.mean_wait();
+    benchmark::DoNotOptimize(mean_wait);
+  }
+  state.counters["mean_wait"] = mean_wait;
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kCustomers));
+}
+
 BENCHMARK(BM_MMc_Engine)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_MMc_PlainLoop)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_MMc_PlainOnCalendar)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_MMc_PlainAsHandler)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
