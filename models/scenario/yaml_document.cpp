@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <exception>
@@ -279,6 +280,13 @@ std::string integer_range_message(std::string_view text) {
                      std::numeric_limits<std::int64_t>::max());
 }
 
+// No scenario value is meant to be infinite or undefined. Let through, .nan would pass every
+// range check written as `x < 0` or `x > max` and reach the model as a silent NaN, so both are
+// refused here, once for every key, with the value's place.
+std::string non_finite_message(std::string_view text) {
+  return fmt::format("'{}' is not a finite number (expected a finite number such as 1.5)", text);
+}
+
 std::string float_range_message(std::string_view text) {
   return fmt::format(
       "number out of range: {} (expected a magnitude from about 2.2e-308 to 1.8e308, or 0)", text);
@@ -486,7 +494,7 @@ class Converter {
       Parsed parsed = parse_core_int(text, integer);
       if (parsed == Parsed::kYes) return static_cast<double>(integer);
       parsed = parse_core_float(text, real);
-      if (parsed == Parsed::kYes) return real;
+      if (parsed == Parsed::kYes) return finite_number(real, text, where);
       if (parsed == Parsed::kOutOfRange) {
         error(where, float_range_message(text));
         return nullptr;
@@ -505,6 +513,12 @@ class Converter {
     return text;
   }
 
+  nlohmann::json finite_number(double value, std::string_view text, const SourceLocation& where) {
+    if (std::isfinite(value)) return value;
+    error(where, non_finite_message(text));
+    return nullptr;
+  }
+
   nlohmann::json plain_scalar(const std::string& text, const SourceLocation& where) {
     if (is_null_word(text)) return nullptr;
     if (const auto value = bool_word(text)) return *value;
@@ -521,7 +535,7 @@ class Converter {
     double real = 0.0;
     switch (parse_core_float(text, real)) {
       case Parsed::kYes:
-        return real;
+        return finite_number(real, text, where);
       case Parsed::kOutOfRange:
         error(where, float_range_message(text));
         return nullptr;

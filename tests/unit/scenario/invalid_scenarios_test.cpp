@@ -143,6 +143,13 @@ const InvalidCase kCases[] = {
      "facilities.community_centres.0.rooms.0.staff"},
     {"huge-horizon.yaml", 4, "a horizon of 100000d is longer than 10 years", "run.horizon"},
     {"huge-rate.yaml", 16, "more than a million requests per minute", "services.0.demand.0.rate"},
+    // Numbers that are not finite: refused where written, whatever the key.
+    {"non-finite-share.yaml", 5, "'.nan' is not a finite number", "population.groups.0.share"},
+    {"non-finite-travel-weight.yaml", 4, "'.nan' is not a finite number",
+     "policies.facility_choice.parameters.travel_weight"},
+    {"non-finite-shock-factor.yaml", 7, "'.inf' is not a finite number", "shocks.0.demand.factor"},
+    {"non-finite-members-per-1000.yaml", 6, "'.nan' is not a finite number",
+     "grid_members.0.per_1000_residents"},
     // Distributions.
     {"distribution-missing-parameter.yaml", 17, "missing required key 'cv'", "services.0.duration"},
     {"distribution-extra-parameter.yaml", 17, "unknown key 'cv' (expected one of: dist, mean)",
