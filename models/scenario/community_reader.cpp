@@ -10,6 +10,7 @@
 #include <map>
 
 #include "models/scenario/document_reader.hpp"
+#include "models/scenario/plausibility.hpp"
 #include "models/scenario/schema_check.hpp"
 
 namespace circlesim::scenario {
@@ -151,6 +152,7 @@ class CommunityReader : DocumentReader {
         }
       }
       const std::optional<DayWindows> windows = read_availability(spec, base);
+      bool too_many_reported = false;
       auto add_team = [&](std::optional<city::Index> grid, city::Index community) {
         MemberTeam t = team;
         t.grid = grid;
@@ -158,9 +160,20 @@ class CommunityReader : DocumentReader {
         if (per_1000) {
           const std::int64_t people =
               grid ? c.grids[*grid].population : c.communities[community].population;
-          t.count = std::max(
-              spec.contains("count") ? team.count : 0,
-              static_cast<int>(std::lround(*per_1000 * static_cast<double>(people) / 1000.0)));
+          const double team_size = std::round(*per_1000 * static_cast<double>(people) / 1000.0);
+          // The same cap as a count: checked before converting, which would overflow.
+          if (!(team_size <= static_cast<double>(kMaxPeople))) {
+            // Once per team, not once per grid; not at all past the schema's bound.
+            if (too_many_reported || reported_under(base + "/per_1000_residents")) return;
+            too_many_reported = true;
+            error(base + "/per_1000_residents",
+                  fmt::format("{} per 1000 residents makes {} members in one team for the {} "
+                              "residents of {} '{}', implausibly many (expected at most {})",
+                              *per_1000, team_size, people, grid ? "grid" : "community",
+                              grid ? c.grids[*grid].id : c.communities[community].id, kMaxPeople));
+            return;
+          }
+          t.count = std::max(spec.contains("count") ? team.count : 0, static_cast<int>(team_size));
         }
         if (t.count == 0) return;  // a grid too small for a member at this ratio
         t.available = windows ? weekly_availability(*windows, t.count, scenario.run.start_weekday)

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "models/scenario/embedded_schema.hpp"
+#include "models/scenario/plausibility.hpp"
 #include "models/scenario/red_station_reader.hpp"
 #include "models/scenario/schema_check.hpp"
 #include "models/scenario/units.hpp"
@@ -29,9 +30,7 @@ using nlohmann::json;
 // Beyond these a number is much more likely a typo or a unit mistake than a plan; the schema
 // cannot say so because its bounds for quantities with units would be bounds on strings.
 constexpr double kMinutesPerDay = 24.0 * 60.0;
-constexpr double kMaxHorizonDays = 3653.0;   // ten years, leap days included
-constexpr std::int64_t kMaxPeople = 10'000;  // staff in one room, members in one team
-constexpr double kMaxRatePerMinute = 1e6;
+constexpr double kMaxHorizonDays = 3653.0;  // ten years, leap days included
 // Shares are read from decimal text: 0.1 + 0.2 must not count as more than 0.3.
 constexpr double kShareTolerance = 1e-9;
 // Lists of known names in messages stop here: a city may have thousands of communities.

@@ -142,6 +142,12 @@ const InvalidCase kCases[] = {
     {"huge-staff-count.yaml", 10, "20000 staff in one room is implausibly many",
      "facilities.community_centres.0.rooms.0.staff"},
     {"huge-horizon.yaml", 4, "a horizon of 100000d is longer than 10 years", "run.horizon"},
+    {"members-per-1000-above-1000.yaml", 6, "(expected number, >= 0, <= 1000)",
+     "grid_members.0.per_1000_residents"},
+    {"members-per-1000-team-too-large.yaml", 13,
+     "600 per 1000 residents makes 12000 members in one team for the 20000 residents of "
+     "community 'c1', implausibly many (expected at most 10000)",
+     "grid_members.0.per_1000_residents"},
     {"huge-rate.yaml", 16, "more than a million requests per minute", "services.0.demand.0.rate"},
     // Numbers that are not finite: refused where written, whatever the key.
     {"non-finite-share.yaml", 5, "'.nan' is not a finite number", "population.groups.0.share"},

@@ -1,0 +1,16 @@
+// Bounds beyond which a scenario's number is much more likely a typo or a unit mistake than a
+// plan. The loader refuses such values where they are written rather than let them exhaust
+// memory or time in a run; the schema states the bounds it can express (plain numbers), these
+// are the ones checked in code, shared by the semantic checks and the readers.
+#pragma once
+
+#include <cstdint>
+
+namespace circlesim::scenario {
+
+// Staff in one room, members in one team.
+inline constexpr std::int64_t kMaxPeople = 10'000;
+// Requests per minute of one demand stream, after any shock.
+inline constexpr double kMaxRatePerMinute = 1e6;
+
+}  // namespace circlesim::scenario
