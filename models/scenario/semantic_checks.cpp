@@ -355,6 +355,7 @@ class SemanticChecker {
     check_facilities();
     check_services();
     check_grid_members();
+    check_care_visits();
     check_sweep();
   }
 
@@ -1397,6 +1398,19 @@ class SemanticChecker {
       check_window_overlaps(
           windows, "overlapping availability windows",
           "windows that do not overlap; to have more members at once, raise count");
+    }
+  }
+
+  // A policy naming a service that does not exist would otherwise be dropped without a word.
+  void check_care_visits() {
+    const json* visits = array_member(object_member(root_, "policies"), "care_visits");
+    if (visits == nullptr) return;
+    for (std::size_t v = 0; v < visits->size(); ++v) {
+      const std::optional<std::string> service = text_of(member(&(*visits)[v], "service"));
+      if (service && !services_.contains(*service)) {
+        error(child_pointer("/policies/care_visits", v) + "/service",
+              unknown_name("service", *service, services_.list(), "services"));
+      }
     }
   }
 
