@@ -16,6 +16,17 @@ namespace circlesim::scenario {
 
 namespace {
 
+// A count of people the schema has checked (an integer from 0 to its maximum). Anything else,
+// such as 1e300, has been reported by the schema check and reads as `otherwise` rather than
+// through a conversion that would overflow into nonsense (a "negative population").
+std::int64_t count_or(const nlohmann::json& spec, const char* key, std::int64_t otherwise) {
+  constexpr std::int64_t kSchemaMaximum = 100'000'000;  // a district's; smaller ones are reported
+  const auto found = spec.find(key);
+  if (found == spec.end() || !found->is_number_integer()) return otherwise;
+  const auto count = found->get<std::int64_t>();
+  return count >= 0 && count <= kSchemaMaximum ? count : otherwise;
+}
+
 class CityReader : DocumentReader {
  public:
   using DocumentReader::DocumentReader;
@@ -96,10 +107,10 @@ class CityReader : DocumentReader {
     community.name = spec.value("name", community.id);
     community.street = street;
     community.district = district;
-    community.population = spec.at("population").get<std::int64_t>();
-    community.households = spec.value(
-        "households", static_cast<std::int64_t>(std::llround(
-                          static_cast<double>(community.population) / city::kPersonsPerHousehold)));
+    community.population = count_or(spec, "population", 0);
+    community.households = count_or(
+        spec, "households",
+        std::llround(static_cast<double>(community.population) / city::kPersonsPerHousehold));
     community.location = location(pointer + "/location").value_or(city::Point{});
     community.area_km2 = spec.value("area", 0.0);
     community.first_grid = static_cast<city::Index>(c.grids.size());
@@ -116,7 +127,7 @@ class CityReader : DocumentReader {
       std::int64_t unlisted = 0;
       for (const json& grid : grids) {
         if (grid.contains("population")) {
-          listed += grid["population"].get<std::int64_t>();
+          listed += count_or(grid, "population", 0);
         } else {
           ++unlisted;
         }
@@ -129,14 +140,14 @@ class CityReader : DocumentReader {
         made.id = grid.at("id").get<std::string>();
         made.community = community_index;
         if (grid.contains("population")) {
-          made.population = grid["population"].get<std::int64_t>();
+          made.population = count_or(grid, "population", 0);
         } else {
           made.population = rest / unlisted + (handed < rest % unlisted ? 1 : 0);
           ++handed;
         }
-        made.households = grid.value(
-            "households", static_cast<std::int64_t>(std::llround(
-                              static_cast<double>(made.population) / city::kPersonsPerHousehold)));
+        made.households = count_or(
+            grid, "households",
+            std::llround(static_cast<double>(made.population) / city::kPersonsPerHousehold));
         made.location =
             location(fmt::format("{}/grids/{}/location", pointer, g)).value_or(community.location);
         c.grids.push_back(std::move(made));
@@ -180,7 +191,7 @@ class CityReader : DocumentReader {
       for (const json& district : spec["districts"]) {
         made.districts.push_back({district.at("id").get<std::string>(),
                                   district.value("name", district.at("id").get<std::string>()),
-                                  district.at("population").get<std::int64_t>(),
+                                  count_or(district, "population", 1),
                                   district.at("area").get<double>()});
       }
     } else {
@@ -308,7 +319,10 @@ class CityReader : DocumentReader {
           error(pointer, "expected a duration such as 30min");
         }
       } else if (key == "travel_weight" || key == "wait_weight") {
-        if (!value.is_number() || value.get<double>() < 0) {
+        // Written so that NaN fails too (the YAML reader refuses it, but not every document
+        // comes from YAML text).
+        if (!value.is_number() || !(value.get<double>() >= 0) ||
+            !std::isfinite(value.get<double>())) {
           error(pointer,
                 fmt::format("expected a number >= 0 (utility per minute), got {}", value.dump()));
         } else if (key == "travel_weight") {

@@ -300,15 +300,7 @@ class CommunityReader : DocumentReader {
     for (const auto& [key, value] : at(params).items()) {
       const std::string pointer = params + "/" + key;
       if (key == "within_grid") {
-        if (!value.is_string()) {
-          error(pointer, "expected a distance, such as 200m");
-        } else if (const QuantityResult d =
-                       parse_quantity(value.get<std::string>(), QuantityKind::kDistance);
-                   d.quantity) {
-          policy.within_grid_m = d.quantity->value;
-        } else {
-          error(pointer, fmt::format("{} (expected a distance, such as 200m)", d.error));
-        }
+        if (const auto within = dispatch_distance(value, pointer)) policy.within_grid_m = *within;
       } else if (key == "groups" && policy.kind == DispatchKind::kPriorityByGroup) {
         read_group_order(scenario, value, pointer);
       } else {
@@ -324,6 +316,29 @@ class CommunityReader : DocumentReader {
             "priority_by_group needs the groups in order (expected parameter groups: a "
             "list of group ids, most urgent first)");
     }
+  }
+
+  // A policy parameter is free-form in the schema, so its distance is checked here as the
+  // schema check checks distances elsewhere.
+  std::optional<double> dispatch_distance(const json& value, const std::string& pointer) {
+    if (!value.is_string()) {
+      error(pointer, "expected a distance, such as 200m");
+      return std::nullopt;
+    }
+    const std::string text = value.get<std::string>();
+    const QuantityResult d = parse_quantity(text, QuantityKind::kDistance);
+    if (!d.quantity) {
+      error(pointer, fmt::format("{} (expected a distance, such as 200m)", d.error));
+    } else if (d.quantity->value < 0) {
+      error(pointer, fmt::format("a distance cannot be negative, got {} (expected a distance, "
+                                 "such as 200m)",
+                                 text));
+    } else if (d.quantity->value > kMaxDistanceMetres) {
+      error(pointer, too_far_message(text));
+    } else {
+      return d.quantity->value;
+    }
+    return std::nullopt;
   }
 
   void read_group_order(Scenario& scenario, const json& value, const std::string& pointer) {

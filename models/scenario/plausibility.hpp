@@ -12,5 +12,8 @@ namespace circlesim::scenario {
 inline constexpr std::int64_t kMaxPeople = 10'000;
 // Requests per minute of one demand stream, after any shock.
 inline constexpr double kMaxRatePerMinute = 1e6;
+// Any distance, a point's coordinates included: community services are within a city, and
+// larger values (1e308m) overflow the travel times computed from them.
+inline constexpr double kMaxDistanceMetres = 1'000'000.0;
 
 }  // namespace circlesim::scenario

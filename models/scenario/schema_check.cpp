@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "models/scenario/embedded_schema.hpp"
+#include "models/scenario/plausibility.hpp"
 #include "models/scenario/units.hpp"
 
 #include "models/scenario/valijson.hpp"
@@ -249,10 +250,16 @@ class SchemaWalker {
     std::string error;
     if (value.is_string()) {
       const QuantityResult result = parse_quantity(value.get<std::string>(), kind);
-      if (result.quantity && result.quantity->value >= 0) return;
-      error = result.quantity ? fmt::format("a {} cannot be negative, got {}",
-                                            quantity_kind_name(kind), value.get<std::string>())
-                              : result.error;
+      if (!result.quantity) {
+        error = result.error;
+      } else if (result.quantity->value < 0) {
+        error = fmt::format("a {} cannot be negative, got {}", quantity_kind_name(kind),
+                            value.get<std::string>());
+      } else if (kind == QuantityKind::kDistance && result.quantity->value > kMaxDistanceMetres) {
+        error = too_far_message(value.get<std::string>());
+      } else {
+        return;
+      }
     } else if (value.is_number()) {
       error = fmt::format("a {} needs a unit, got {} (expected e.g. {})", quantity_kind_name(kind),
                           value.dump(), quantity_example(kind));
@@ -405,6 +412,13 @@ std::string friendly_message(const std::string& description, const json* schema,
 }
 
 }  // namespace
+
+std::string too_far_message(std::string_view distance) {
+  return fmt::format(
+      "a distance of {} is more than {}km (expected a distance within a city; check the number "
+      "and the unit)",
+      distance, kMaxDistanceMetres / 1000.0);
+}
 
 std::string closest_name(std::string_view word, const std::vector<std::string>& known) {
   std::string best;

@@ -26,4 +26,7 @@ void prepare_schema_check();
 // empty otherwise.
 std::string closest_name(std::string_view word, const std::vector<std::string>& known);
 
+// The problem with a distance above kMaxDistanceMetres, as written (`distance`: "1e308m").
+std::string too_far_message(std::string_view distance);
+
 }  // namespace circlesim::scenario

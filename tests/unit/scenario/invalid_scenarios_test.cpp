@@ -151,6 +151,15 @@ const InvalidCase kCases[] = {
      "600 per 1000 residents makes 12000 members in one team for the 20000 residents of "
      "community 'c1', implausibly many (expected at most 10000)",
      "grid_members.0.per_1000_residents"},
+    {"huge-community-population.yaml", 9, "got 9223372036854775807 (expected integer, >= 0, <= 1000000)",
+     "city.districts.0.streets.0.communities.0.population"},
+    {"float-community-population.yaml", 9, "got 1e+300 (expected integer, >= 0, <= 1000000)",
+     "city.districts.0.streets.0.communities.0.population"},
+    {"far-location.yaml", 9, "a distance of 1e308m is more than 1000km",
+     "city.districts.0.streets.0.communities.0.location.x"},
+    {"huge-detour-factor.yaml", 4, "got 1e+308 (expected number, >= 1, <= 10)", "city.detour_factor"},
+    {"negative-within-grid.yaml", 6, "a distance cannot be negative, got -5m",
+     "policies.dispatch.parameters.within_grid"},
     {"huge-rate.yaml", 16, "more than a million requests per minute", "services.0.demand.0.rate"},
     // Numbers that are not finite: refused where written, whatever the key.
     {"non-finite-share.yaml", 5, "'.nan' is not a finite number", "population.groups.0.share"},
@@ -236,6 +245,15 @@ TEST(InvalidScenarios, SeveralProblemsInOneFileAreAllReported) {
   EXPECT_THAT(text, testing::HasSubstr("rooms.0.colour: unknown key 'colour'"));
   EXPECT_THAT(text, testing::HasSubstr(path + ":20:41: services.0.duration.mean: a duration "
                                               "needs a unit, got 12"));
+}
+
+// The schema check reports a population of 1e300; the city reader must not then convert it to an
+// integer, which overflowed into "community 'c1' has a negative population (-9223372036854775808)".
+TEST(InvalidScenarios, AFloatPopulationIsReportedOnce) {
+  const std::string path = (invalid_dir() / "float-community-population.yaml").string();
+  Diagnostics diagnostics;
+  EXPECT_FALSE(load_scenario(path, {}, diagnostics).has_value());
+  EXPECT_EQ(diagnostics.size(), 1U) << describe(diagnostics);
 }
 
 // Every file in the folder is a case above (or the several-problems one), and each says in its
