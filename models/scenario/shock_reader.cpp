@@ -6,12 +6,18 @@
 #include <cmath>
 
 #include "models/scenario/document_reader.hpp"
+#include "models/scenario/plausibility.hpp"
 #include "models/scenario/schema_check.hpp"
 #include "models/scenario/semantic_checks.hpp"
 
 namespace circlesim::scenario {
 
 namespace {
+
+template <class T>
+bool listed(const std::vector<T>& list, T value) {
+  return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
+}
 
 class ShockReader : DocumentReader {
  public:
@@ -59,6 +65,7 @@ class ShockReader : DocumentReader {
       names(demand, pointer, "services", scenario.services, "service", shock.services);
       names(demand, pointer, "groups", scenario.groups, "population group", shock.groups);
       names(demand, pointer, "districts", c.districts, "district", shock.demand_districts);
+      check_shocked_rates(scenario, shock, pointer + "/factor");
     }
     if (spec.contains("absence")) {
       const json& absence = spec["absence"];
@@ -80,6 +87,29 @@ class ShockReader : DocumentReader {
             shock.closed_facilities);
     }
     scenario.shocks.push_back(std::move(shock));
+  }
+
+  // A factor must not lift a rate past the cap on written rates: the shock would otherwise make
+  // the billions of requests that the cap keeps a typo in a rate from making.
+  void check_shocked_rates(const Scenario& scenario, const Shock& shock,
+                           const std::string& pointer) {
+    if (reported_under(pointer)) return;  // beyond the schema's bound already
+    for (std::size_t s = 0; s < scenario.services.size(); ++s) {
+      if (!listed(shock.services, s)) continue;
+      for (const DemandStream& stream : scenario.services[s].demand) {
+        if (!listed(shock.groups, stream.group)) continue;
+        // As written: per 1000 residents for a rate per member.
+        const double written = stream.rate_per_minute * (stream.per_member ? 1000.0 : 1.0);
+        if (!(written * shock.demand_factor <= kMaxRatePerMinute)) {
+          error(pointer, fmt::format("a factor of {} makes service '{}' more than a million "
+                                     "requests per minute (expected a factor of at most {:.6g} "
+                                     "for it)",
+                                     shock.demand_factor, scenario.services[s].id,
+                                     kMaxRatePerMinute / written));
+          return;
+        }
+      }
+    }
   }
 
   // The indices of the ids listed under spec[key], each unknown id reported at its place.
@@ -107,11 +137,6 @@ class ShockReader : DocumentReader {
     }
   }
 };
-
-template <class T>
-bool listed(const std::vector<T>& list, T value) {
-  return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
-}
 
 // The district of a facility, from its area (community, street or district by its kind).
 city::Index district_of(const city::City& c, const Facility& f) {

@@ -168,6 +168,11 @@ const InvalidCase kCases[] = {
     {"non-finite-shock-factor.yaml", 7, "'.inf' is not a finite number", "shocks.0.demand.factor"},
     {"non-finite-members-per-1000.yaml", 6, "'.nan' is not a finite number",
      "grid_members.0.per_1000_residents"},
+    {"huge-shock-factor.yaml", 7, "(expected number, >= 0, <= 1000)", "shocks.0.demand.factor"},
+    {"shocked-rate-too-high.yaml", 11,
+     "a factor of 1000 makes service 'consult' more than a million requests per minute (expected "
+     "a factor of at most 500 for it)",
+     "shocks.0.demand.factor"},
     // Distributions.
     {"distribution-missing-parameter.yaml", 17, "missing required key 'cv'", "services.0.duration"},
     {"distribution-extra-parameter.yaml", 17, "unknown key 'cv' (expected one of: dist, mean)",
