@@ -377,8 +377,16 @@ class CommunityReader : DocumentReader {
                                            fmt::join(names, ", ")));
       }
       const std::optional<double> every = quantity(base + "/every", QuantityKind::kDuration);
-      if (every && *every <= 0) error(base + "/every", "the interval must be longer than zero");
-      if (!service || !g || !every || *every <= 0) continue;
+      // Proactive visits are planned by the day; an interval of seconds, a likely unit
+      // mistake, would make a visit per resident every few seconds and a run of hours.
+      const bool plausible = every && *every >= sim::kDay;
+      if (every && !plausible) {
+        error(base + "/every",
+              fmt::format("visiting each resident every {} is more often than once a day "
+                          "(expected an interval of 1d or longer)",
+                          at(base + "/every").get<std::string>()));
+      }
+      if (!service || !g || !plausible) continue;
       policy.group = *g;
       policy.service = *service;
       policy.interval_minutes = *every;

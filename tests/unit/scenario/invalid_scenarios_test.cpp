@@ -160,6 +160,10 @@ const InvalidCase kCases[] = {
     {"huge-detour-factor.yaml", 4, "got 1e+308 (expected number, >= 1, <= 10)", "city.detour_factor"},
     {"negative-within-grid.yaml", 6, "a distance cannot be negative, got -5m",
      "policies.dispatch.parameters.within_grid"},
+    {"care-visits-every-second.yaml", 5,
+     "visiting each resident every 1s is more often than once a day (expected an interval of 1d "
+     "or longer)",
+     "policies.care_visits.0.every"},
     {"huge-rate.yaml", 16, "more than a million requests per minute", "services.0.demand.0.rate"},
     // Numbers that are not finite: refused where written, whatever the key.
     {"non-finite-share.yaml", 5, "'.nan' is not a finite number", "population.groups.0.share"},
