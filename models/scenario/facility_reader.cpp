@@ -252,7 +252,36 @@ class FacilityReader : DocumentReader {
         for (const int d : *weekdays) hours[static_cast<std::size_t>(d)].push_back(*span);
       }
     }
+    // The engine refuses a room that nobody ever staffs; say so here, where it is written.
+    const std::string pointer = base + "/opening_hours";
+    if (!open_some_day(hours) && !reported_under(pointer)) {
+      error(pointer,
+            "the facility is never open: no day has opening hours, so nobody is ever on duty "
+            "(expected at least one interval, such as weekday: [\"08:30-17:30\"]; leave "
+            "opening_hours out to stay open around the clock)");
+    }
     return hours;
+  }
+
+  static bool open_some_day(const WeekHours& hours) {
+    return std::any_of(hours.begin(), hours.end(),
+                       [](const std::vector<Span>& day) { return !day.empty(); });
+  }
+
+  // A room whose shifts never put anyone on duty in the facility's opening hours; the engine
+  // would refuse it at run time without saying where. A facility that is never open has been
+  // reported with its opening hours.
+  void check_staffed(const Room& room, const std::optional<WeekHours>& hours,
+                     const std::optional<std::vector<Shift>>& shifts, const std::string& pointer) {
+    if (!shifts || room.capacity.max_capacity() >= 1) return;
+    if (hours && !open_some_day(*hours)) return;
+    const bool anyone = std::any_of(shifts->begin(), shifts->end(),
+                                    [](const Shift& shift) { return shift.staff >= 1; });
+    error(pointer + "/staffing",
+          anyone ? "no shift with staff falls within the facility's opening hours, so nobody is "
+                   "ever on duty (expected a shift that overlaps the opening hours)"
+                 : "every shift has staff 0, so nobody is ever on duty (expected a shift with "
+                   "staff 1 or more)");
   }
 
   // staffing: the room's shifts, each on its weekdays (every day by default).
@@ -392,7 +421,10 @@ class FacilityReader : DocumentReader {
       room.staff = 1;
       for (const Shift& shift : *shifts) room.staff = std::max(room.staff, shift.staff);
     }
-    if (runs) room.capacity = weekly_capacity(hours, shifts, room.staff, start_weekday);
+    if (runs) {
+      room.capacity = weekly_capacity(hours, shifts, room.staff, start_weekday);
+      check_staffed(room, hours, shifts, pointer);
+    }
     if (spec.contains("waiting_room") && spec["waiting_room"].is_number_integer()) {
       room.waiting_room = spec["waiting_room"].get<std::size_t>();
     }
