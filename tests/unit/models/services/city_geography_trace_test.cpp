@@ -18,7 +18,7 @@
 namespace circlesim {
 namespace {
 
-scenario::Scenario small_town(std::vector<std::string> overrides = {}) {
+scenario::Scenario one_day_small_town(std::vector<std::string> overrides = {}) {
   // tests/unit/models/services/ -> the source tree.
   const std::filesystem::path root = std::filesystem::path(__FILE__)
                                          .parent_path()
@@ -43,7 +43,7 @@ const std::vector<double>& column(const trace::Table& table, const std::string& 
 }
 
 TEST(CityGeographyTrace, GridsAreTheCitysAndReachAgreesWithCoverage) {
-  const scenario::Scenario s = small_town();
+  const scenario::Scenario s = one_day_small_town();
   MemorySink sink(trace::TraceLevel::kSummary);
   const services::CityMeasures m = services::run_city_replication(s, 0, {&sink});
   const city::City& c = *s.city;
@@ -93,7 +93,7 @@ TEST(CityGeographyTrace, GridsAreTheCitysAndReachAgreesWithCoverage) {
   EXPECT_GT(unreached, 0U);  // the single district department is far from most grids
 
   // A tighter target leaves more grids out of reach.
-  const scenario::Scenario tight = small_town({"targets.travel=5min"});
+  const scenario::Scenario tight = one_day_small_town({"targets.travel=5min"});
   MemorySink tight_sink(trace::TraceLevel::kSummary);
   (void)services::run_city_replication(tight, 0, {&tight_sink});
   const trace::Table& tight_grids = tight_sink.tables.at("geography/grids");
@@ -110,7 +110,7 @@ TEST(CityGeographyTrace, GridsAreTheCitysAndReachAgreesWithCoverage) {
 }
 
 TEST(CityGeographyTrace, FacilitiesHaveTheirPlaceKindAndCapacity) {
-  const scenario::Scenario s = small_town();
+  const scenario::Scenario s = one_day_small_town();
   MemorySink sink(trace::TraceLevel::kSummary);
   (void)services::run_city_replication(s, 0, {&sink});
   const trace::Table& places = sink.tables.at("geography/facilities");
