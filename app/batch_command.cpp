@@ -24,6 +24,7 @@
 #include "analysis/trace_reader.hpp"
 #include "app/batch_progress.hpp"
 #include "app/command_failure.hpp"
+#include "app/option_checks.hpp"
 #include "app/process_ranks.hpp"
 #include "app/run_support.hpp"
 #include "app/scenario_commands.hpp"
@@ -119,7 +120,7 @@ std::vector<scenario::ScenarioRun> load_runs(const BatchOptions& options) {
   scenario::LoadOptions load;
   load.overrides = options.overrides;
   load.all_variants = true;
-  if (options.seed >= 0) load.overrides.push_back(fmt::format("run.seed={}", options.seed));
+  if (options.seed) load.overrides.push_back(fmt::format("run.seed={}", *options.seed));
   if (options.replications > 0) {
     load.overrides.push_back(fmt::format("run.replications={}", options.replications));
   }
@@ -438,7 +439,8 @@ CLI::App* add_batch_command(CLI::App& app, BatchOptions& options) {
                       "Override a key in every run: key.path=value (repeatable)");
   command->add_option("--variant", options.variants,
                       "Only these runs: baseline and/or variant names (repeatable; default all)");
-  command->add_option("--seed", options.seed, "Master seed (default: the scenario's)");
+  command->add_option("--seed", options.seed, "Master seed (default: the scenario's)")
+      ->transform(seed_number());
   command
       ->add_option("--replications", options.replications,
                    "Replications per run (default: the scenario's)")
@@ -459,7 +461,7 @@ CLI::App* add_batch_command(CLI::App& app, BatchOptions& options) {
   command
       ->add_option("--trace-interval", options.trace_interval,
                    "Minutes per interval of the traces' time series")
-      ->check(CLI::Range(1.0, 10080.0));
+      ->check(finite_range(1.0, 10080.0));
   command->add_flag("--overwrite", options.overwrite,
                     "Replace complete traces written from a different scenario");
   command->add_flag("--independent-streams", options.independent_streams,
@@ -469,7 +471,7 @@ CLI::App* add_batch_command(CLI::App& app, BatchOptions& options) {
   command
       ->add_option("--log-interval", options.log_interval,
                    "Seconds between progress lines when stderr is not a terminal")
-      ->check(CLI::Range(0.05, 3600.0))
+      ->check(finite_range(kMinLogSeconds, kMaxLogSeconds))
       ->capture_default_str();
   return command;
 }

@@ -5,6 +5,7 @@
 // (a batch resumes); .part files of interrupted runs are redone.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,7 +21,7 @@ struct BatchOptions {
   std::string output;                  // -o DIR (required)
   std::vector<std::string> overrides;  // --set key.path=value
   std::vector<std::string> variants;   // only these runs ("baseline", a variant's name); all
-  long long seed = -1;                 // -1: the scenario's
+  std::optional<std::uint64_t> seed;   // unset: the scenario's
   int replications = 0;                // 0: the scenario's
   int jobs = 1;
   std::string rep_range;  // "A:B": replications A..B-1 only (job arrays); empty: all

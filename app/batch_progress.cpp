@@ -23,13 +23,20 @@ std::string duration_text(double seconds) {
 
 }  // namespace
 
+std::chrono::duration<double> log_period(double log_seconds) {
+  if (!std::isfinite(log_seconds) || log_seconds <= 0) {
+    return std::chrono::duration<double>(kDefaultLogSeconds);
+  }
+  return std::chrono::duration<double>(std::clamp(log_seconds, kMinLogSeconds, kMaxLogSeconds));
+}
+
 BatchProgress::BatchProgress(std::vector<double> horizons, std::string label, double log_seconds)
     : horizons_(std::move(horizons)),
       total_(std::accumulate(horizons_.begin(), horizons_.end(), 0.0)),
       simulated_(std::make_unique<std::atomic<double>[]>(horizons_.size())),
       label_(std::move(label)),
       terminal_(::isatty(STDERR_FILENO) == 1),
-      period_(terminal_ ? 0.5 : log_seconds),
+      period_(terminal_ ? std::chrono::duration<double>(0.5) : log_period(log_seconds)),
       started_(std::chrono::steady_clock::now()),
       thread_([this] { loop(); }) {}
 

@@ -16,6 +16,15 @@
 
 namespace circlesim::app {
 
+// Seconds between log lines: the default and the range the command line accepts.
+inline constexpr double kDefaultLogSeconds = 5.0;
+inline constexpr double kMinLogSeconds = 0.05;
+inline constexpr double kMaxLogSeconds = 3600.0;
+
+// The pause between log lines: `log_seconds` clamped to the accepted range; a NaN, infinite or
+// non-positive value, with which the reporting loop would spin and never stop, gives the default.
+[[nodiscard]] std::chrono::duration<double> log_period(double log_seconds);
+
 class BatchProgress {
  public:
   // `horizons`: the simulated minutes of each replication to run; `label` starts every line.

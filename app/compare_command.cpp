@@ -26,6 +26,7 @@
 #include "analysis/trace_reader.hpp"
 #include "analysis/trace_summary.hpp"
 #include "app/command_failure.hpp"
+#include "app/option_checks.hpp"
 #include "app/output_table.hpp"
 #include "app/trace_inputs.hpp"
 
@@ -553,23 +554,17 @@ CLI::App* add_compare_command(CLI::App& app, CompareOptions& options) {
   command->add_option("--format", options.format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}))
       ->capture_default_str();
-  auto open_unit_interval = [](const std::string& text) {
-    double value = 0;
-    const bool number = CLI::detail::lexical_cast(text, value);
-    return number && value > 0 && value < 1 ? std::string()
-                                            : "must be a number in (0, 1), got " + text;
-  };
   command
       ->add_option_function<double>(
           "--confidence", [&options](const double& level) { options.confidence = level; },
           "Confidence level of the intervals (default: the baseline run's run.confidence, else "
           "0.95)")
-      ->check(open_unit_interval);
+      ->check(finite_open_range(0, 1));
   command
       ->add_option_function<double>(
           "--alpha", [&options](const double& alpha) { options.alpha = alpha; },
           "Family-wise significance level of the Holm-adjusted p-values (default: 1 - confidence)")
-      ->check(open_unit_interval);
+      ->check(finite_open_range(0, 1));
   command
       ->add_option("--entity", options.entities,
                    "Only these entities, e.g. service,room (repeatable or comma-separated)")

@@ -12,6 +12,7 @@
 #include "app/command_failure.hpp"
 #include "app/compare_command.hpp"
 #include "app/inspect_command.hpp"
+#include "app/option_checks.hpp"
 #include "app/regress_command.hpp"
 #include "app/report_command.hpp"
 #include "app/scenario_commands.hpp"
@@ -44,19 +45,17 @@ int main(int argc, char** argv) {
       app.add_subcommand("check-engine",
                          "Validate the engine against queueing theory (Erlang B/C, M/M/c/K, M/G/1, "
                          "priorities, Erlang-A, M_t/M/inf)");
-  check_engine->add_option("--seed", check.seed, "Master seed")->capture_default_str();
+  check_engine->add_option("--seed", check.seed, "Master seed")
+      ->transform(circlesim::app::seed_number())
+      ->capture_default_str();
   check_engine->add_option("--effort", check.effort, "Run-length scale (1 = about +-2% at 99%)")
-      ->check([](const std::string& text) {
-        double value = 0;
-        const bool number = CLI::detail::lexical_cast(text, value);
-        return number && value > 0 ? std::string() : "must be a number > 0, got " + text;
-      })
+      ->check(circlesim::app::finite_above(0))
       ->capture_default_str();
   check_engine->add_option("--jobs,-j", check.jobs, "Worker threads for replications")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   check_engine->add_option("--confidence", check.confidence, "Confidence level of the intervals")
-      ->check(CLI::Range(0.5, 0.9999))
+      ->check(circlesim::app::finite_range(0.5, 0.9999))
       ->capture_default_str();
   check_engine->add_option("--case", check.filter, "Run only cases whose name contains this");
 
@@ -75,7 +74,8 @@ int main(int argc, char** argv) {
   run_command->add_option("--set", run.overrides, "Override a key: key.path=value (repeatable)");
   run_command->add_option("--variant", run.variant, "Run a named variant of the scenario");
   run_command->add_option("-o,--output", run.output, "Output directory");
-  run_command->add_option("--seed", run.seed, "Master seed (default: the scenario's)");
+  run_command->add_option("--seed", run.seed, "Master seed (default: the scenario's)")
+      ->transform(circlesim::app::seed_number());
   run_command
       ->add_option("--replications", run.replications, "Replications (default: the scenario's)")
       ->check(CLI::Range(1, 100000));
@@ -95,7 +95,7 @@ int main(int argc, char** argv) {
       ->add_option("--trace-interval", run.trace_interval,
                    "Minutes per interval of the traces' time series (default: the scenario's "
                    "run.trace.interval, else 15 for rooms and 60 for a city)")
-      ->check(CLI::Range(1.0, 10080.0));
+      ->check(circlesim::app::finite_range(1.0, 10080.0));
 
   circlesim::app::BatchOptions batch;
   CLI::App* batch_command = circlesim::app::add_batch_command(app, batch);

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "app/command_failure.hpp"
+#include "app/option_checks.hpp"
 #include "app/signals.hpp"
 
 extern char** environ;
@@ -232,7 +233,7 @@ CLI::App* add_report_command(CLI::App& app, ReportOptions& options) {
   command
       ->add_option("--confidence", options.confidence,
                    "Confidence level of the intervals (default: the run's run.confidence)")
-      ->check(CLI::Range(0.5, 0.9999));
+      ->check(finite_range(0.5, 0.9999));
   return command;
 }
 

@@ -53,7 +53,7 @@ int run_scenario(const RunOptions& options) {
   scenario::LoadOptions load;
   load.overrides = options.overrides;
   load.variant = options.variant;
-  if (options.seed >= 0) load.overrides.push_back(fmt::format("run.seed={}", options.seed));
+  if (options.seed) load.overrides.push_back(fmt::format("run.seed={}", *options.seed));
   if (options.replications > 0) {
     load.overrides.push_back(fmt::format("run.replications={}", options.replications));
   }

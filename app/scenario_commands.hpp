@@ -1,6 +1,7 @@
 // The scenario commands of the command line: validate, schema, run.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,9 +12,9 @@ struct RunOptions {
   std::string file;
   std::vector<std::string> overrides;  // --set key.path=value
   std::string variant;
-  std::string output;    // -o; empty: the scenario's run.trace.output
-  long long seed = -1;   // -1: the scenario's
-  int replications = 0;  // 0: the scenario's
+  std::string output;                 // -o; empty: the scenario's run.trace.output
+  std::optional<std::uint64_t> seed;  // unset: the scenario's
+  int replications = 0;               // 0: the scenario's
   int jobs = 1;
   std::string trace_level;  // summary|requests|events; empty: the scenario's run.trace.level
   int compression = -1;     // 0..9; -1: the scenario's run.trace.compression

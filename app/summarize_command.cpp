@@ -17,6 +17,7 @@
 #include "analysis/trace_reader.hpp"
 #include "analysis/trace_summary.hpp"
 #include "app/command_failure.hpp"
+#include "app/option_checks.hpp"
 #include "app/output_table.hpp"
 #include "app/trace_inputs.hpp"
 
@@ -291,12 +292,7 @@ CLI::App* add_summarize_command(CLI::App& app, SummarizeOptions& options) {
       ->add_option_function<double>(
           "--confidence", [&options](const double& level) { options.confidence = level; },
           "Confidence level of the intervals (default: the run's run.confidence, else 0.95)")
-      ->check([](const std::string& text) {
-        double value = 0;
-        const bool number = CLI::detail::lexical_cast(text, value);
-        return number && value > 0 && value < 1 ? std::string()
-                                                : "must be a number in (0, 1), got " + text;
-      });
+      ->check(finite_open_range(0, 1));
   command
       ->add_option("--entity", options.entities,
                    "Only these entities, e.g. service,room (repeatable or comma-separated)")
