@@ -3,14 +3,42 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdio>
+#include <vector>
 
+#include "app/command_failure.hpp"
 #include "models/validation/engine_cases.hpp"
 
 namespace circlesim::app {
 
+namespace {
+
+using models::validation::ValidationCase;
+
+// The cases whose name contains `filter` (all when it is empty).
+std::vector<ValidationCase> chosen_cases(std::vector<ValidationCase> cases,
+                                         const std::string& filter) {
+  std::erase_if(cases, [&](const ValidationCase& validation_case) {
+    return validation_case.name.find(filter) == std::string::npos;
+  });
+  return cases;
+}
+
+}  // namespace
+
 int run_check_engine(const CheckEngineOptions& options) {
   using models::validation::CaseResult;
-  const auto cases = models::validation::engine_validation_cases(options.effort);
+  const auto all_cases = models::validation::engine_validation_cases(options.effort);
+  const auto cases = chosen_cases(all_cases, options.filter);
+  if (cases.empty()) {
+    // A misspelt --case must not pass as "0 checks, 0 outside their interval".
+    fmt::print(stderr, "circlesim check-engine: --case '{}' matches no case; the cases are:\n",
+               options.filter);
+    for (const ValidationCase& validation_case : all_cases) {
+      fmt::print(stderr, "  {}\n", validation_case.name);
+    }
+    return kExitUsage;
+  }
   const int level = static_cast<int>(options.confidence * 100 + 0.5);
   fmt::print(
       "circlesim check-engine: seed {}, effort {}, {}% confidence intervals over "
@@ -24,9 +52,6 @@ int run_check_engine(const CheckEngineOptions& options) {
   int failures = 0;
   const auto started = std::chrono::steady_clock::now();
   for (const auto& validation_case : cases) {
-    if (!options.filter.empty() && validation_case.name.find(options.filter) == std::string::npos) {
-      continue;
-    }
     const CaseResult result = models::validation::run_validation_case(
         validation_case, options.seed, options.jobs, options.confidence);
     for (const auto& check : result.checks) {

@@ -2,7 +2,8 @@
 # The command line refuses bad numbers with exit 64 and a message naming the accepted range,
 # before doing anything: NaN and infinities in every floating-point option (CLI11's own range
 # check lets NaN through; a NaN --log-interval made batch spin forever), seeds below 0 or beyond
-# a trace's signed 64-bit master_seed (they were ignored or clamped).
+# a trace's signed 64-bit master_seed (they were ignored or clamped), and a check-engine --case
+# that matches no case (it passed as "0 checks").
 # Usage: cli_arguments_test.sh CIRCLESIM
 set -u
 circlesim=$1
@@ -65,5 +66,9 @@ done
   fail "--seed 017 is not master_seed 17: $("$circlesim" inspect --json "$work/seeded/baseline/rep-0000.h5")"
 "$circlesim" run "$base" -o "$work/largest" --seed 9223372036854775807 --replications 1 >/dev/null 2>&1 ||
   fail "run --seed 9223372036854775807 failed"
+
+# --- check-engine --case --------------------------------------------------------------------
+expect_usage "--case 'nosuchcase' matches no case" check-engine --case nosuchcase
+grep -qF "M/M/5/8" "$work/stderr" || fail "check-engine --case: the cases are not listed"
 
 echo "cli arguments: all checks passed"
