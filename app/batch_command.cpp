@@ -304,12 +304,16 @@ void warn_about_warmup(const std::vector<analysis::CampaignRunSummary>& runs) {
   }
 }
 
+enum class CampaignOutcome { kWritten, kNoTraces, kInterrupted };
+
 // Builds campaign.h5 from every complete trace of the batch's runs now in the directory and
-// prints the table; false when there are none. The traces this process wrote are in `digests`;
-// the others (kept from an earlier batch, written by other ranks or other jobs of a job array)
-// are read here, on `jobs` threads.
-bool write_campaign(const fs::path& output, const std::vector<scenario::ScenarioRun>& runs,
-                    bool common_random_numbers, DigestCache& digests, int jobs) {
+// prints the table. The traces this process wrote are in `digests`; the others (kept from an
+// earlier batch, written by other ranks or other jobs of a job array) are read here, on `jobs`
+// threads, which stop at the next trace after a signal (reading thousands takes minutes).
+CampaignOutcome write_campaign(const fs::path& output,
+                               const std::vector<scenario::ScenarioRun>& runs,
+                               bool common_random_numbers, DigestCache& digests, int jobs,
+                               const std::atomic<int>& stop) {
   std::vector<analysis::CampaignRun> campaign;
   std::vector<std::pair<std::size_t, fs::path>> unread;  // run, trace
   for (const scenario::ScenarioRun& run : runs) {
@@ -326,15 +330,17 @@ bool write_campaign(const fs::path& output, const std::vector<scenario::Scenario
   }
   std::vector<analysis::ReplicationDigest> read(unread.size());
   sim::parallel_for(unread.size(), jobs, [&](std::size_t i) {
+    if (stop.load() != 0) return;
     const auto& [run, path] = unread[i];
     read[i] = analysis::digest_replication(path, input_cycle(runs[run].scenario));
   });
+  if (stop.load() != 0) return CampaignOutcome::kInterrupted;
   for (std::size_t i = 0; i < unread.size(); ++i) {
     campaign[unread[i].first].replications.push_back(std::move(read[i]));
   }
   if (std::all_of(campaign.begin(), campaign.end(),
                   [](const analysis::CampaignRun& run) { return run.replications.empty(); })) {
-    return false;
+    return CampaignOutcome::kNoTraces;
   }
   const double confidence = runs.front().scenario.run.confidence;
   const auto summaries = analysis::summarize_campaign(std::move(campaign), confidence);
@@ -352,10 +358,15 @@ bool write_campaign(const fs::path& output, const std::vector<scenario::Scenario
       "campaign written to {}; every measure: circlesim summarize {}; runs against the first: "
       "circlesim compare {} --baseline {}\n",
       (output / "campaign.h5").string(), output.string(), output.string(), summaries.front().name);
-  return true;
+  return CampaignOutcome::kWritten;
 }
 
-int batch(const BatchOptions& options, const ProcessRanks& ranks,
+int interrupted(int signal, std::string_view what) {
+  fmt::print(stderr, "circlesim: interrupted by signal {}; {}\n", signal, what);
+  return 128 + signal;
+}
+
+int batch(const BatchOptions& options, const ProcessRanks& ranks, const std::atomic<int>& stop,
           std::vector<scenario::ScenarioRun>& runs, DigestCache& digests) {
   const RepRange range = parse_rep_range(options.rep_range);
   if (report_if_missing(options.file)) return kExitNoInput;
@@ -405,7 +416,12 @@ int batch(const BatchOptions& options, const ProcessRanks& ranks,
     fmt::print(stderr, "{}{} runs, {} replications to simulate, {} complete already (kept)\n",
                label, runs.size(), tasks.size(), kept);
   }
-  const std::atomic<int>& stop = install_stop_signals();
+  // The campaign is rebuilt at the end, by rank 0; until then the old one, of other traces, would
+  // be all an interrupted batch leaves looking complete.
+  if (ranks.rank() == 0) {
+    std::error_code error;  // none there is fine; one that cannot be removed fails the write later
+    fs::remove(output / "campaign.h5", error);
+  }
   if (!tasks.empty()) {
     std::vector<double> horizons;
     for (const Task& task : tasks) {
@@ -417,11 +433,9 @@ int batch(const BatchOptions& options, const ProcessRanks& ranks,
     progress.stop();
   }
   if (const int signal = stop.load(); signal != 0) {
-    fmt::print(stderr,
-               "circlesim: interrupted by signal {}; the traces written so far are closed as "
-               "'interrupted' and keep their .part name; the same command resumes the batch\n",
-               signal);
-    return 128 + signal;
+    return interrupted(signal,
+                       "the traces written so far are closed as 'interrupted' and keep their "
+                       ".part name; the same command resumes the batch");
   }
   return 0;
 }
@@ -481,8 +495,9 @@ int run_batch(const BatchOptions& options) {
   int status = 0;
   std::vector<scenario::ScenarioRun> runs;
   DigestCache digests;
+  const std::atomic<int>& stop = install_stop_signals();
   try {
-    status = batch(options, ranks, runs, digests);
+    status = batch(options, ranks, stop, runs, digests);
   } catch (const CommandFailure& e) {
     fmt::print(stderr, "{}{}", e.what(), std::string_view(e.what()).ends_with('\n') ? "" : "\n");
     status = e.code();
@@ -497,10 +512,15 @@ int run_batch(const BatchOptions& options) {
   status = ranks.max_over_ranks(status);
   if (status != 0 || ranks.rank() != 0) return status;
   try {
-    if (!write_campaign(fs::path(options.output), runs, !options.independent_streams, digests,
-                        options.jobs)) {
-      fmt::print(stderr, "circlesim batch: no complete traces in {}\n", options.output);
-      return kExitNoInput;
+    switch (write_campaign(fs::path(options.output), runs, !options.independent_streams, digests,
+                           options.jobs, stop)) {
+      case CampaignOutcome::kWritten:
+        break;
+      case CampaignOutcome::kNoTraces:
+        fmt::print(stderr, "circlesim batch: no complete traces in {}\n", options.output);
+        return kExitNoInput;
+      case CampaignOutcome::kInterrupted:
+        return interrupted(stop.load(), "no campaign.h5 written; the traces are all kept");
     }
   } catch (const sim::trace::TraceIoError& e) {
     fmt::print(stderr, "circlesim batch: cannot write the campaign: {}\n", e.what());

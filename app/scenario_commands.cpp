@@ -20,6 +20,41 @@
 
 namespace circlesim::app {
 
+namespace {
+
+// Before simulating anything: refuses the traces of an earlier run unless `overwrite`, then
+// removes every file the runs will rewrite. Traces of an earlier, larger run would otherwise be
+// summarised with these; its summary.txt, beside the partial traces of an interrupted run,
+// would look like the summary of the new one.
+void clear_earlier_outputs(const std::vector<scenario::ScenarioRun>& runs,
+                           const std::filesystem::path& output, bool overwrite) {
+  std::vector<std::filesystem::path> earlier;
+  for (const scenario::ScenarioRun& run : runs) {
+    const std::filesystem::path dir = output / run_directory(run);
+    for (const std::filesystem::path& path : replication_files(dir)) {
+      if (!overwrite) {
+        throw sim::trace::TraceIoError(
+            fmt::format("{}: already exists (use --overwrite to replace it)", path.string()));
+      }
+      earlier.push_back(path);
+    }
+    earlier.push_back(dir / "summary.txt");
+    earlier.push_back(dir / "summary.txt.partial");  // left by a failed write
+  }
+  for (const std::filesystem::path& path : earlier) {
+    std::error_code error;
+    std::error_code unknown;
+    // A file that is not there (nor its directory) is fine: writing the traces reports a
+    // directory that cannot be created.
+    if (!std::filesystem::remove(path, error) && error && std::filesystem::exists(path, unknown)) {
+      throw sim::trace::TraceIoError(
+          fmt::format("{}: cannot remove it: {}", path.string(), error.message()));
+    }
+  }
+}
+
+}  // namespace
+
 int run_validate(const std::vector<std::string>& files) {
   int status = 0;
   for (const std::string& file : files) {
@@ -81,6 +116,7 @@ int run_scenario(const RunOptions& options) {
 
   std::vector<std::string> summaries;
   try {
+    clear_earlier_outputs(*runs, output, options.overwrite);
     for (const scenario::ScenarioRun& run : *runs) {
       sim::trace::WriterOptions run_writer = writer;
       if (options.trace_level.empty())
@@ -89,15 +125,6 @@ int run_scenario(const RunOptions& options) {
           options.compression >= 0 ? options.compression : run.scenario.run.compression;
       const std::filesystem::path dir = output / run_directory(run);
       const sim::trace::Provenance base = provenance_of(run, options.file, source);
-      // Refuse existing outputs before simulating anything; with --overwrite, also remove the
-      // replications of an earlier, larger run, which would otherwise be summarised with these.
-      for (const std::filesystem::path& path : replication_files(dir)) {
-        if (!options.overwrite) {
-          throw sim::trace::TraceIoError(
-              fmt::format("{}: already exists (use --overwrite to replace it)", path.string()));
-        }
-        std::filesystem::remove(path);
-      }
       auto sinks = [&](std::uint64_t replication) -> std::unique_ptr<sim::trace::TraceSink> {
         auto sink = std::make_unique<sim::trace::Hdf5TraceWriter>(
             dir / replication_file_name(replication), run_writer);
