@@ -14,17 +14,7 @@ fail() {
   echo "FAIL: $*" >&2
   exit 1
 }
-cat >"$work/base.yaml" <<'YAML'
-run: {name: t, horizon: 10h, seed: 1, replications: 2}
-facilities:
-  community_centres:
-    - id: vc
-      rooms: [{type: convenience_services, staff: 3}]
-services:
-  - {id: counter, list: public, channel: centre_room, room: convenience_services,
-     demand: [{rate: 2/min}], duration: {dist: exponential, mean: 1min}}
-YAML
-base=$work/base.yaml
+base="$(cd "$(dirname "$0")" && pwd)/../data/yaml/one-counter.yaml"
 
 # `circlesim ARGS...` exits 64, says `message` on stderr and writes nothing to $work/out.
 expect_usage() {
