@@ -203,6 +203,18 @@ Parsed parse_core_int(std::string_view s, std::int64_t& out) {
   return result.ec == std::errc{} ? Parsed::kYes : Parsed::kNo;
 }
 
+// A decimal integer above the signed range that still fits 64 bits unsigned (a seed of
+// 18446744073709551615). It is read as such, for the schema check to say which range the key
+// takes (a seed is from 0 to 2^63-1) rather than the reader give the signed range of every key.
+std::optional<std::uint64_t> large_unsigned(std::string_view s) {
+  if (s.starts_with('+')) s.remove_prefix(1);
+  if (!all_digits(s, 10)) return std::nullopt;
+  std::uint64_t value = 0;
+  const auto result = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (result.ec != std::errc{} || result.ptr != s.data() + s.size()) return std::nullopt;
+  return value;
+}
+
 // [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? | [-+]?\.(inf|Inf|INF) | \.(nan|NaN|NAN)
 Parsed parse_core_float(std::string_view s, double& out) {
   if (s == ".nan" || s == ".NaN" || s == ".NAN") {
@@ -448,6 +460,7 @@ class Converter {
       }
       pointer_ += '/';
       append_escaped(pointer_, name);
+      refuse_escaped_controls(name, key_where, "the key");
       // Keys become JSON names whatever their YAML type, so any core-schema tag is harmless.
       if (tag != "?" && tag != "!" && !std::string_view(tag).starts_with(kCoreTagPrefix)) {
         error(key_where, fmt::format("unsupported tag '{}' (expected no tag)", display_tag(tag)));
@@ -471,7 +484,10 @@ class Converter {
     const std::string& tag = node.Tag();
     if (tag == "?") return plain_scalar(text, where);
     // Quoted and block scalars carry the non-specific tag "!": always strings.
-    if (tag == "!" || tag == std::string(kCoreTagPrefix) + "str") return text;
+    if (tag == "!" || tag == std::string(kCoreTagPrefix) + "str") {
+      refuse_escaped_controls(text, where, "the string");
+      return text;
+    }
     if (!std::string_view(tag).starts_with(kCoreTagPrefix)) {
       error(where, fmt::format("unsupported tag '{}' (expected no tag)", display_tag(tag)));
       return text;
@@ -486,10 +502,7 @@ class Converter {
     } else if (type == "int") {
       const Parsed parsed = parse_core_int(text, integer);
       if (parsed == Parsed::kYes) return integer;
-      if (parsed == Parsed::kOutOfRange) {
-        error(where, integer_range_message(text));
-        return nullptr;
-      }
+      if (parsed == Parsed::kOutOfRange) return out_of_range_integer(text, where);
     } else if (type == "float") {
       Parsed parsed = parse_core_int(text, integer);
       if (parsed == Parsed::kYes) return static_cast<double>(integer);
@@ -519,6 +532,28 @@ class Converter {
     return nullptr;
   }
 
+  // A quoted scalar can spell with an escape ("\0", "\u0000", "\x07") the control characters
+  // the file itself may not contain. None belongs in a scenario: a NUL silently cuts a name short
+  // where C interfaces (HDF5 attributes) take it, and the others print as garbage. Tabs and line
+  // breaks are text.
+  void refuse_escaped_controls(const std::string& text, const SourceLocation& where,
+                               std::string_view what) {
+    const auto control = std::find_if(text.begin(), text.end(), [](char c) {
+      const auto byte = static_cast<unsigned char>(c);
+      return (byte < 0x20 && c != '\t' && c != '\n' && c != '\r') || byte == 0x7F;
+    });
+    if (control == text.end()) return;
+    error(where, fmt::format("{} contains the control character U+{:04X} (expected text without "
+                             "control characters other than tab and line break)",
+                             what, static_cast<unsigned>(static_cast<unsigned char>(*control))));
+  }
+
+  nlohmann::json out_of_range_integer(const std::string& text, const SourceLocation& where) {
+    if (const auto value = large_unsigned(text)) return *value;
+    error(where, integer_range_message(text));
+    return nullptr;
+  }
+
   nlohmann::json plain_scalar(const std::string& text, const SourceLocation& where) {
     if (is_null_word(text)) return nullptr;
     if (const auto value = bool_word(text)) return *value;
@@ -527,8 +562,7 @@ class Converter {
       case Parsed::kYes:
         return integer;
       case Parsed::kOutOfRange:
-        error(where, integer_range_message(text));
-        return nullptr;
+        return out_of_range_integer(text, where);
       case Parsed::kNo:
         break;
     }
@@ -790,20 +824,48 @@ SourceLocation SourceMap::find_key(const std::string& pointer) const {
   return find(pointer);
 }
 
+namespace {
+
+// Whether a key must be quoted in a key path to be seen for what it is: an empty key, or one
+// with blanks, quotes or control characters (`variants."A B"`, not `variants.A B`).
+bool needs_quotes(std::string_view key) {
+  return key.empty() || std::any_of(key.begin(), key.end(), [](char c) {
+           const auto byte = static_cast<unsigned char>(c);
+           return byte <= 0x20 || byte == 0x7F || c == '"' || c == '\\';
+         });
+}
+
+std::string unescape_pointer_token(std::string_view token) {
+  std::string key;
+  key.reserve(token.size());
+  for (std::size_t i = 0; i < token.size(); ++i) {
+    if (token[i] == '~' && i + 1 < token.size() && (token[i + 1] == '0' || token[i + 1] == '1')) {
+      key += token[++i] == '0' ? '~' : '/';
+    } else {
+      key += token[i];
+    }
+  }
+  return key;
+}
+
+}  // namespace
+
 std::string pointer_to_key_path(const std::string& pointer) {
+  if (pointer.empty()) return "";
   std::string path;
   path.reserve(pointer.size());
   // Each '/' starts a reference token; the one before the first token (the root) is dropped.
-  for (std::size_t i = pointer.starts_with('/') ? 1 : 0; i < pointer.size(); ++i) {
-    const char c = pointer[i];
-    if (c == '/') {
-      path += '.';
-    } else if (c == '~' && i + 1 < pointer.size() &&
-               (pointer[i + 1] == '0' || pointer[i + 1] == '1')) {
-      path += pointer[++i] == '0' ? '~' : '/';
-    } else {
-      path += c;
-    }
+  std::size_t start = pointer.starts_with('/') ? 1 : 0;
+  while (start <= pointer.size()) {
+    const std::size_t end = std::min(pointer.find('/', start), pointer.size());
+    const std::string key =
+        unescape_pointer_token(std::string_view(pointer).substr(start, end - start));
+    if (!path.empty()) path += '.';
+    // JSON's quoting escapes control characters; a stray byte (a --set key) is replaced.
+    path += needs_quotes(key)
+                ? nlohmann::json(key).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                : key;
+    start = end + 1;
   }
   return path;
 }

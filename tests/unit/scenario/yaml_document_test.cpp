@@ -311,6 +311,10 @@ TEST(YamlSourceMap, PointerToKeyPath) {
   EXPECT_EQ(pointer_to_key_path("/services/2/duration"), "services.2.duration");
   EXPECT_EQ(pointer_to_key_path("/a~1b/c~0d"), "a/b.c~d");
   EXPECT_EQ(pointer_to_key_path("/~01"), "~1");  // ~0 first, then a literal 1
+  // Keys that would not be seen for what they are are quoted.
+  EXPECT_EQ(pointer_to_key_path("/variants/A B"), R"(variants."A B")");
+  EXPECT_EQ(pointer_to_key_path("/variants/"), R"(variants."")");
+  EXPECT_EQ(pointer_to_key_path("/a\tb"), R"("a\tb")");
 }
 
 // --- Problems in the document -----------------------------------------------------------------
@@ -374,13 +378,24 @@ TEST(YamlDocumentErrors, UnsupportedTags) {
 
 TEST(YamlDocumentErrors, IntegerOutOfRange) {
   for (const std::string_view scalar :
-       {"9223372036854775808"sv, "-9223372036854775809"sv, "0x8000000000000000"sv,
+       {"18446744073709551616"sv, "-9223372036854775809"sv, "0x8000000000000000"sv,
         "0o1000000000000000000000"sv, "123456789012345678901234567890"sv}) {
     const Diagnostic problem = single_problem("a:\n  b: " + std::string(scalar) + "\n");
     EXPECT_THAT(problem.message, StartsWith("integer out of range")) << scalar;
     EXPECT_EQ(place(problem.where), at(2, 6)) << scalar;
     EXPECT_EQ(problem.key_path, "a.b");
   }
+}
+
+// A decimal integer above the signed range that fits 64 bits unsigned is read as it is: the
+// schema check then gives the range of its key (a seed's is from 0 to 2^63-1, not from -2^63).
+TEST(YamlDocumentScalars, IntegersAboveTheSignedRangeAreReadUnsigned) {
+  const YamlDocument document =
+      load_ok("a: 9223372036854775808\nb: 18446744073709551615\nc: !!int +18446744073709551615\n");
+  EXPECT_TRUE(document.value["a"].is_number_unsigned());
+  EXPECT_EQ(document.value["a"].get<std::uint64_t>(), 9223372036854775808ULL);
+  EXPECT_EQ(document.value["b"].get<std::uint64_t>(), 18446744073709551615ULL);
+  EXPECT_EQ(document.value["c"].get<std::uint64_t>(), 18446744073709551615ULL);
 }
 
 TEST(YamlDocumentErrors, FloatOutOfRange) {
@@ -402,6 +417,26 @@ TEST(YamlDocumentErrors, NonFiniteNumbersAreRefused) {
     EXPECT_EQ(place(problem.where), at(2, 6)) << scalar;
     EXPECT_EQ(problem.key_path, "a.b") << scalar;
   }
+}
+
+// "\0" or "\u0000" in a quoted string would cut a name short where C interfaces take it (HDF5
+// attributes); no control character but tab and line break belongs in a scenario's text.
+TEST(YamlDocumentErrors, EscapedControlCharactersAreRefused) {
+  for (const std::string_view scalar :
+       {R"("a\0b")"sv, R"("a\u0000b")"sv, R"("\x07")"sv, R"("\x7f")"sv, R"(!!str "\e")"sv}) {
+    const Diagnostic problem = single_problem("a:\n  b: " + std::string(scalar) + "\n");
+    EXPECT_THAT(problem.message, StartsWith("the string contains the control character U+"))
+        << scalar;
+    EXPECT_EQ(place(problem.where), at(2, 6)) << scalar;
+    EXPECT_EQ(problem.key_path, "a.b") << scalar;
+  }
+  const Diagnostic in_key = single_problem("\"a\\0\": 1\n");
+  EXPECT_EQ(in_key.message,
+            "the key contains the control character U+0000 (expected text without control "
+            "characters other than tab and line break)");
+  EXPECT_EQ(in_key.key_path, R"("a\u0000")");
+  // Tabs and line breaks are text.
+  EXPECT_EQ(load_ok(R"(a: "x\ty\nz")").value["a"], "x\ty\nz");
 }
 
 TEST(YamlDocumentErrors, EveryProblemIsReported) {
