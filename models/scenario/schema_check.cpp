@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <map>
 #include <memory>
 #include <regex>
@@ -154,6 +156,52 @@ bool constrains(const json& schema) {
   return false;
 }
 
+// Whether `name` is allowed by a "propertyNames" schema (a type, a pattern, an enum).
+bool name_fits(const std::string& name, const json& rule) {
+  if (rule.contains("pattern") && rule["pattern"].is_string()) {
+    const auto found = schema_patterns().find(rule["pattern"].get<std::string>());
+    if (found != schema_patterns().end() && !std::regex_search(name, found->second)) return false;
+  }
+  if (rule.contains("enum") &&
+      std::find(rule["enum"].begin(), rule["enum"].end(), json(name)) == rule["enum"].end()) {
+    return false;
+  }
+  return true;
+}
+
+// What the keys of a mapping name, by the mapping's own key: says what a bad key was meant to be.
+std::string name_noun(const std::string& parent_pointer) {
+  static const std::map<std::string, std::string> kNouns = {
+      {"variants", "variant name"},  {"sweep", "key path"},         {"day_types", "day type"},
+      {"opening_hours", "day type"}, {"priority", "group id"},      {"overlaps", "group id"},
+      {"district", "district id"},   {"community", "community id"}, {"grid", "grid id"}};
+  const std::string last = parent_pointer.substr(parent_pointer.rfind('/') + 1);
+  const auto found = kNouns.find(last);
+  return found == kNouns.end() ? "name" : found->second;
+}
+
+// The rule for names in words; the pattern too, for those who know regular expressions.
+std::string describe_name_rule(const json& names) {
+  const std::string ref = names.value("$ref", "");
+  const json& rule = resolve(names);
+  const std::string pattern = rule.value("pattern", "");
+  if (ref == "#/definitions/id") {
+    return fmt::format("a lower-case letter, then lower-case letters, digits or underscores: {}",
+                       pattern);
+  }
+  if (ref == "#/definitions/day_type") {
+    return fmt::format("weekday, saturday, sunday, holiday or a day type of the calendar: {}",
+                       pattern);
+  }
+  if (ref == "#/definitions/key_path") {
+    return fmt::format(
+        "a dotted key path such as run.replications or "
+        "services.counselling.duration.mean: {}",
+        pattern);
+  }
+  return pattern.empty() ? "a different name" : fmt::format("a name matching {}", pattern);
+}
+
 class SchemaWalker {
  public:
   SchemaWalker(const YamlDocument& document, Diagnostics& diagnostics)
@@ -180,7 +228,16 @@ class SchemaWalker {
     }
   }
 
+  // A problem found outside the walk, at `pointer`: valijson's errors there are noise.
+  void explain(const std::string& pointer, std::string message) {
+    add(document_.locations.find(pointer), pointer, std::move(message));
+    reported_.insert(pointer);
+  }
+
   [[nodiscard]] const std::set<std::string>& reported() const { return reported_; }
+  // Objects with a badly named key: valijson's errors at them (not below) are noise.
+  [[nodiscard]] const std::set<std::string>& reported_names() const { return reported_names_; }
+  [[nodiscard]] std::size_t messages() const { return messages_; }
 
  private:
   static std::vector<const json*> concat(const Alternatives& alternatives) {
@@ -197,9 +254,32 @@ class SchemaWalker {
            !schema["additionalProperties"].get<bool>() && !schema.contains("patternProperties");
   }
 
+  static bool accepts_objects(const json& schema) {
+    return !schema.contains("type") || schema["type"] == "object";
+  }
+
+  // valijson checks "propertyNames" without saying which key failed, or where: each key is
+  // checked here, and reported at its own line.
+  void check_key_names(const json& value, const std::vector<const json*>& every,
+                       const std::string& pointer) {
+    for (const json* alternative : every) {
+      if (!alternative->contains("propertyNames") || !accepts_objects(*alternative)) continue;
+      const json& names = (*alternative)["propertyNames"];
+      for (const auto& [key, unused] : value.items()) {
+        if (name_fits(key, resolve(names))) continue;
+        const std::string key_pointer = pointer + "/" + escape_pointer_token(key);
+        add(document_.locations.find_key(key_pointer), key_pointer,
+            fmt::format("invalid {} {} (expected {})", name_noun(pointer), json(key).dump(),
+                        describe_name_rule(names)));
+        reported_names_.insert(pointer);
+      }
+    }
+  }
+
   void walk_object(const json& value, const Alternatives& alternatives,
                    const std::string& pointer) {
     const std::vector<const json*> every = concat(alternatives);
+    check_key_names(value, every, pointer);
     for (const auto& [key, child] : value.items()) {
       const std::string child_pointer = pointer + "/" + escape_pointer_token(key);
       // A key is unknown when a closed schema the value must satisfy does not list it; the
@@ -273,11 +353,16 @@ class SchemaWalker {
 
   void add(SourceLocation where, const std::string& pointer, std::string message) {
     diagnostics_.add(std::move(where), pointer_to_key_path(pointer), std::move(message));
+    ++messages_;
   }
 
   const YamlDocument& document_;
   Diagnostics& diagnostics_;
   std::set<std::string> reported_;  // pointers already explained: valijson's errors there are noise
+  std::set<std::string> reported_names_;
+  // Messages given, whether or not Diagnostics already had them (the same file is checked again
+  // for each run that differs from it, by a variant or an override).
+  std::size_t messages_ = 0;
 };
 
 // valijson's context ["<root>", "[run]", "[horizon]"] as a JSON pointer "/run/horizon".
@@ -354,7 +439,60 @@ const json* schema_at(const std::string& pointer, const json& document) {
   return node;
 }
 
+// The YAML reader keeps an integer above 2^63-1 that fits 64 bits unsigned, so that its key's
+// own range is given here: no key takes one (the model reads signed integers), and a seed, for
+// one, is from 0 to 2^63-1, not from -2^63.
+void report_large_integers(const json& value, const std::string& pointer, const json& root,
+                           SchemaWalker& walker) {
+  // Values of variants and sweeps are checked where they are applied, with the range of the key
+  // they set.
+  if (pointer == "/variants" || pointer == "/sweep") return;
+  if (value.is_structured()) {
+    for (const auto& [key, child] : value.items()) {
+      const std::string token = value.is_array() ? key : escape_pointer_token(key);
+      report_large_integers(child, pointer + "/" + token, root, walker);
+    }
+    return;
+  }
+  constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
+  if (!value.is_number_unsigned() || value.get<std::uint64_t>() <= std::uint64_t{kMax}) return;
+  std::int64_t low = std::numeric_limits<std::int64_t>::min();
+  std::int64_t high = kMax;
+  if (const json* schema = schema_at(pointer, root)) {
+    if (schema->contains("minimum") && (*schema)["minimum"].is_number_integer()) {
+      low = (*schema)["minimum"].get<std::int64_t>();
+    }
+    if (schema->contains("maximum") && (*schema)["maximum"].is_number_integer()) {
+      high = std::min(high, (*schema)["maximum"].get<std::int64_t>());
+    }
+  }
+  walker.explain(pointer,
+                 fmt::format("integer out of range: {} (expected an integer from {} to {})",
+                             value.dump(), low, high));
+}
+
+std::string describe_expected(const json& schema);
+
+// A value that may take one of several forms (an integer or "unlimited"): every form, in order.
+std::string describe_forms(const json& forms) {
+  std::vector<std::string> described;
+  for (const json& form : forms) {
+    const std::string text = describe_expected(resolve(form));
+    if (!text.empty()) described.push_back(text);
+  }
+  return fmt::format("{}", fmt::join(described, ", or "));
+}
+
 std::string describe_expected(const json& schema) {
+  if (schema.contains("const")) {
+    const json& value = schema["const"];
+    return value.is_string() ? value.get<std::string>() : value.dump();
+  }
+  if (!schema.contains("type") && !schema.contains("enum")) {
+    for (const char* combinator : {"oneOf", "anyOf"}) {
+      if (schema.contains(combinator)) return describe_forms(schema[combinator]);
+    }
+  }
   if (schema.contains("enum")) {
     std::vector<std::string> values;
     for (const json& v : schema["enum"])
@@ -411,6 +549,28 @@ std::string friendly_message(const std::string& description, const json* schema,
   return description + got;
 }
 
+const std::string kDuplicate = "duplicate value ";
+
+// valijson's "Elements at indexes #0 and #1 violate uniqueness constraint." at a list, as the
+// second item's pointer and a message that names the repeated value and the first one's line.
+std::optional<std::pair<std::string, std::string>> duplicate_item(const std::string& description,
+                                                                  const std::string& pointer,
+                                                                  const YamlDocument& document) {
+  static const std::regex kUniqueness(
+      R"(^Elements at indexes #(\d+) and #(\d+) violate uniqueness)");
+  std::smatch match;
+  if (!std::regex_search(description, match, kUniqueness)) return std::nullopt;
+  const std::string first = pointer + "/" + match[1].str();
+  const std::string second = pointer + "/" + match[2].str();
+  const json::json_pointer second_pointer(second);
+  if (!document.value.contains(second_pointer)) return std::nullopt;
+  const SourceLocation first_where = document.locations.find(first);
+  return std::make_pair(
+      second,
+      fmt::format("{}{} (first as item {} at line {}; expected each value once)", kDuplicate,
+                  document.value.at(second_pointer).dump(), match[1].str(), first_where.line));
+}
+
 }  // namespace
 
 std::string too_far_message(std::string_view distance) {
@@ -447,6 +607,15 @@ std::string closest_name(std::string_view word, const std::vector<std::string>& 
   return best_distance <= allowed ? best : std::string();
 }
 
+bool holds_integer_beyond_int64(const json& value) {
+  if (value.is_structured()) {
+    return std::any_of(value.begin(), value.end(),
+                       [](const json& child) { return holds_integer_beyond_int64(child); });
+  }
+  return value.is_number_unsigned() &&
+         value.get<std::uint64_t>() > std::uint64_t{std::numeric_limits<std::int64_t>::max()};
+}
+
 void prepare_schema_check() {
   (void)compiled_schema();
   (void)schema_patterns();
@@ -456,6 +625,7 @@ void check_against_schema(const YamlDocument& document, Diagnostics& diagnostics
   const std::size_t before = diagnostics.size();
   SchemaWalker walker(document, diagnostics);
   walker.walk(document.value, schema_json(), "");
+  report_large_integers(document.value, "", document.value, walker);
 
   valijson::ValidationResults results;
   const valijson::adapters::NlohmannJsonAdapter target(document.value);
@@ -472,6 +642,10 @@ void check_against_schema(const YamlDocument& document, Diagnostics& diagnostics
   while (results.popError(error)) {
     std::string pointer = context_to_pointer(error.context);
     std::string description = error.description;
+    if (const auto duplicate = duplicate_item(description, pointer, document)) {
+      errors.push_back(*duplicate);
+      continue;
+    }
     // "Object contains a property that could not be validated ...: 'key'." names the key.
     static const std::string kUnknown = "Object contains a property that could not be validated";
     if (description.rfind(kUnknown, 0) == 0) {
@@ -487,11 +661,13 @@ void check_against_schema(const YamlDocument& document, Diagnostics& diagnostics
   }
   // valijson's errors at or below a place the walker has explained only repeat it.
   auto explained = [&](const std::string& pointer) {
+    if (walker.reported_names().contains(pointer)) return true;
     return std::any_of(
         walker.reported().begin(), walker.reported().end(),
         [&](const std::string& p) { return pointer == p || pointer.rfind(p + "/", 0) == 0; });
   };
   std::set<std::string> seen;
+  std::size_t messages = walker.messages();
   for (const auto& [pointer, description] : errors) {
     if (explained(pointer)) continue;
     // Keep the deepest error of each branch: an error above another one only repeats it.
@@ -506,15 +682,18 @@ void check_against_schema(const YamlDocument& document, Diagnostics& diagnostics
       value = &document.value.at(json::json_pointer(pointer));
     }
     const std::string message =
-        description.rfind("unknown key", 0) == 0
+        description.rfind("unknown key", 0) == 0 || description.rfind(kDuplicate, 0) == 0
             ? description
             : friendly_message(description, schema_at(pointer, document.value),
                                required ? nullptr : value);
     if (!seen.insert(pointer + "\n" + message).second) continue;
     diagnostics.add(document.locations.find(pointer), pointer_to_key_path(pointer), message);
+    ++messages;
   }
   // Never let a failed validation pass silently because every message looked like a wrapper.
-  if (!valid && diagnostics.size() == before) {
+  // (Counted here, not by the size of `diagnostics`: a message it already had, from the check
+  // of the file as written, adds nothing to it, yet explains the failure.)
+  if (!valid && messages == 0) {
     for (const auto& [pointer, description] : wrappers) {
       diagnostics.add(document.locations.find(pointer), pointer_to_key_path(pointer), description);
     }

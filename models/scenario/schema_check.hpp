@@ -17,6 +17,11 @@ namespace circlesim::scenario {
 // among the allowed ones, missing required keys.
 void check_against_schema(const YamlDocument& document, Diagnostics& diagnostics);
 
+// Whether `value` holds an integer above 2^63-1. The YAML reader keeps those, for the schema check
+// to report with the range of their key; nothing after the check may read such a document, as
+// the model's signed integers would wrap around (and say something absurd about the value).
+bool holds_integer_beyond_int64(const nlohmann::json& value);
+
 // Builds, once per process, what every check needs: the schema parsed and compiled, and its
 // patterns' regular expressions. check_against_schema calls it when needed; a loader calls it
 // on another thread while the file is being parsed. Thread-safe.

@@ -49,6 +49,7 @@ const InvalidCase kCases[] = {
     {"yaml-custom-tag.yaml", 3, "unsupported tag '!custom'", "run.name"},
     {"yaml-duplicate-key.yaml", 5, "duplicate key 'horizon' (first at line 4)", "run.horizon"},
     {"empty-file.yaml", 1, "the file has no content", ""},
+    {"nul-in-name.yaml", 2, "the string contains the control character U+0000", "run.name"},
     // Composition: extends cycles, and a base file with a problem (reported in the base).
     {"extends-cycle-a.yaml", 4, "extends forms a cycle: extends-cycle-a.yaml -> extends-cycle-b.yaml -> extends-cycle-a.yaml", "extends", "extends-cycle-b.yaml"},
     {"extends-cycle-b.yaml", 2, "extends forms a cycle: extends-cycle-b.yaml -> extends-cycle-a.yaml -> extends-cycle-b.yaml", "extends", "extends-cycle-a.yaml"},
@@ -63,6 +64,28 @@ const InvalidCase kCases[] = {
     {"unknown-key.yaml", 15, "unknown key 'colour'", "services.0.colour"},
     {"misspelled-key.yaml", 5, "unknown key 'replicatoins'; did you mean 'replications'?",
      "run.replicatoins"},
+    // Names of keys that the schema restricts (propertyNames): reported at the key.
+    {"bad-variant-name.yaml", 12,
+     "invalid variant name \"A B\" (expected a lower-case letter, then lower-case letters, "
+     "digits or underscores: ^[a-z][a-z0-9_]*$)",
+     "variants.\"A B\""},
+    {"bad-variant-name-path.yaml", 11, "invalid variant name \"../evil\"", "variants.../evil"},
+    {"bad-day-type-name.yaml", 12, "invalid day type \"Bad Day\"", "calendar.day_types.\"Bad Day\""},
+    {"bad-sweep-key.yaml", 11, "invalid key path \"Run.seed\" (expected a dotted key path such as",
+     "sweep.Run.seed"},
+    // Values with several allowed forms, or repeated where each must be unique.
+    {"negative-priority.yaml", 8, "got -5 (expected integer, >= 0, <= 255, or object)",
+     "services.0.priority"},
+    {"negative-waiting-room.yaml", 6, "got -1 (expected integer, >= 0, or unlimited)",
+     "facilities.community_centres.0.rooms.0.waiting_room"},
+    {"duplicate-holiday.yaml", 14,
+     "duplicate value \"2026-01-06\" (first as item 0 at line 12; expected each value once)",
+     "calendar.holidays.2"},
+    {"huge-seed.yaml", 2,
+     "integer out of range: 18446744073709551615 (expected an integer from 0 to "
+     "9223372036854775807)",
+     "run.seed"},
+    {"tab-in-run-name.yaml", 2, "got \"a\\tb\" (expected string, matching", "run.name"},
     // Units.
     {"missing-unit-horizon.yaml", 4, "a duration needs a unit, got 30", "run.horizon"},
     {"missing-unit-duration-mean.yaml", 17, "a duration needs a unit, got 12",
@@ -226,6 +249,12 @@ TEST_P(InvalidScenario, IsRefusedWithTheExpectedMessageAtTheExpectedLine) {
       << "expected at line " << c.line << (*c.key_path != '\0' ? " key " : "") << c.key_path << ": "
       << c.message << "\ngot:\n"
       << describe(diagnostics);
+  // No message is the validator's own text, which says nothing to a planner.
+  for (const Diagnostic& d : items) {
+    for (const char* raw : {"Failed to", "constraint", "Value type not permitted"}) {
+      EXPECT_THAT(d.message, testing::Not(testing::HasSubstr(raw))) << format_diagnostic(d);
+    }
+  }
   // Every problem names the file it is in, first, as editors and compilers do: this file, or
   // for a problem in a base it extends, the base.
   for (const Diagnostic& d : items) {
