@@ -120,9 +120,11 @@ std::vector<scenario::ScenarioRun> load_runs(const BatchOptions& options) {
   scenario::LoadOptions load;
   load.overrides = options.overrides;
   load.all_variants = true;
-  if (options.seed) load.overrides.push_back(fmt::format("run.seed={}", *options.seed));
+  if (options.seed)
+    load.option_overrides.push_back({"--seed", fmt::format("run.seed={}", *options.seed)});
   if (options.replications > 0) {
-    load.overrides.push_back(fmt::format("run.replications={}", options.replications));
+    load.option_overrides.push_back(
+        {"--replications", fmt::format("run.replications={}", options.replications)});
   }
   scenario::Diagnostics diagnostics;
   auto runs = scenario::load_scenario_runs(options.file, load, diagnostics);

@@ -88,9 +88,11 @@ int run_scenario(const RunOptions& options) {
   scenario::LoadOptions load;
   load.overrides = options.overrides;
   load.variant = options.variant;
-  if (options.seed) load.overrides.push_back(fmt::format("run.seed={}", *options.seed));
+  if (options.seed)
+    load.option_overrides.push_back({"--seed", fmt::format("run.seed={}", *options.seed)});
   if (options.replications > 0) {
-    load.overrides.push_back(fmt::format("run.replications={}", options.replications));
+    load.option_overrides.push_back(
+        {"--replications", fmt::format("run.replications={}", options.replications)});
   }
   scenario::Diagnostics diagnostics;
   const auto runs = scenario::load_scenario_runs(options.file, load, diagnostics);

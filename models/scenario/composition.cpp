@@ -176,8 +176,12 @@ bool set_key_path(YamlDocument& document, const std::string& key_path, const jso
       pointer += "/" + std::to_string(index);
     } else if (node->is_object() || node->is_null()) {
       if (node->is_null()) *node = json::object();
+      const bool created = !node->contains(token);
       node = &(*node)[token];
       pointer += "/" + escape_pointer_token(token);
+      // A key the path creates is written where the path is: a problem with it (an unknown
+      // key) points there, not at the top of the file.
+      if (created) document.locations.set_key(pointer, where);
     } else {
       diagnostics.add(where, key_path,
                       fmt::format("'{}' cannot be set: its parent is a single value, not a "
@@ -193,8 +197,9 @@ bool set_key_path(YamlDocument& document, const std::string& key_path, const jso
   return true;
 }
 
-void apply_override(YamlDocument& document, const std::string& text, Diagnostics& diagnostics) {
-  const SourceLocation where{"--set", 0, 0};
+void apply_override(YamlDocument& document, const std::string& text, Diagnostics& diagnostics,
+                    const std::string& option) {
+  const SourceLocation where{option, 0, 0};
   const auto equals = text.find('=');
   if (equals == std::string::npos || equals == 0) {
     diagnostics.add(where, "", fmt::format("expected key.path=value, got '{}'", text));
@@ -203,7 +208,7 @@ void apply_override(YamlDocument& document, const std::string& text, Diagnostics
   const std::string key_path = text.substr(0, equals);
   Diagnostics value_problems;
   const auto parsed = load_yaml_text(fmt::format("value: {}", text.substr(equals + 1)),
-                                     "--set " + key_path, value_problems);
+                                     option + " " + key_path, value_problems);
   if (!parsed) {
     diagnostics.add(where, key_path,
                     fmt::format("cannot read the value '{}'", text.substr(equals + 1)));

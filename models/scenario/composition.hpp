@@ -32,8 +32,10 @@ bool set_key_path(YamlDocument& document, const std::string& key_path, const nlo
                   const SourceLocation& where, Diagnostics& diagnostics);
 
 // Applies one --set "key.path=value"; the value is read as a YAML scalar or flow collection, so
-// `30d` stays a string and `7` is an integer.
-void apply_override(YamlDocument& document, const std::string& text, Diagnostics& diagnostics);
+// `30d` stays a string and `7` is an integer. A problem is reported at `option`, the command-line
+// option the override came from.
+void apply_override(YamlDocument& document, const std::string& text, Diagnostics& diagnostics,
+                    const std::string& option = "--set");
 
 // One concrete scenario a file stands for.
 struct ComposedRun {

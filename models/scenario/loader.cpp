@@ -505,17 +505,24 @@ std::optional<std::vector<ScenarioRun>> load_scenario_runs(const std::string& pa
   // The file as written (variants and sweep included) against the schema, then every run that
   // differs from it (a plain file is checked once: on a city-sized file that halves the time).
   check_against_schema(*composed, diagnostics);
-  check_semantics(*composed, diagnostics);  // the sweep's keys are checked here, before expansion
+  if (!holds_integer_beyond_int64(composed->value)) {
+    check_semantics(*composed, diagnostics);  // the sweep's keys are checked here, before expansion
+  }
   const bool runs_differ = composed->value.contains("variants") ||
-                           composed->value.contains("sweep") || !options.overrides.empty();
+                           composed->value.contains("sweep") || !options.overrides.empty() ||
+                           !options.option_overrides.empty();
   std::vector<ScenarioRun> runs;
   for (ComposedRun& run :
        expand_runs(*composed, options.variant, options.all_variants, diagnostics)) {
     for (const std::string& override_text : options.overrides) {
       apply_override(run.document, override_text, diagnostics);
     }
+    for (const OptionOverride& option : options.option_overrides) {
+      apply_override(run.document, option.text, diagnostics, option.option);
+    }
     YamlDocument* document = &run.document;
     if (runs_differ) check_against_schema(*document, diagnostics);
+    if (holds_integer_beyond_int64(document->value)) continue;  // reported by the schema check
     check_semantics(*document, diagnostics);
     std::optional<Scenario> scenario = Builder(*document, diagnostics).build();
     if (scenario) {

@@ -11,10 +11,17 @@
 
 namespace circlesim::scenario {
 
+// An override that an option of its own stands for (--replications 3: run.replications=3).
+struct OptionOverride {
+  std::string option;  // "--replications": a problem with the value names it, not --set
+  std::string text;    // "run.replications=3"
+};
+
 struct LoadOptions {
   std::vector<std::string> overrides;  // "run.horizon=30d", as given to --set, applied last
   std::string variant;                 // run this named variant instead of the base
   bool all_variants = false;           // the base and every variant (for validate)
+  std::vector<OptionOverride> option_overrides;  // applied after `overrides`
 };
 
 // One concrete scenario of a file: the base, a variant, or a point of the sweep.

@@ -14,6 +14,7 @@ namespace {
 
 using nlohmann::json;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // A scratch folder of scenario files, removed at the end of each test.
 class CompositionTest : public testing::Test {
@@ -213,9 +214,9 @@ TEST_F(CompositionTest, OverridesAndUnknownVariantsDoNotHideMistakesInTheFile) {
                                  "     room: health, demand: [{rate: 1/h}],\n"
                                  "     duration: {dist: exponential, mean: 10min}}\n");
   for (const LoadOptions& options :
-       {LoadOptions{{}, "", false}, LoadOptions{{"run.horizon=1h"}, "", false},
-        LoadOptions{{"run.replications=3", "run.seed=7"}, "", false},
-        LoadOptions{{}, "nope", false}}) {
+       {LoadOptions{{}, "", false, {}}, LoadOptions{{"run.horizon=1h"}, "", false, {}},
+        LoadOptions{{"run.replications=3", "run.seed=7"}, "", false, {}},
+        LoadOptions{{}, "nope", false, {}}}) {
     Diagnostics diagnostics;
     EXPECT_FALSE(load_scenario_runs(path, options, diagnostics).has_value());
     EXPECT_THAT(diagnostics.to_string(), HasSubstr("plain.yaml:1:25: run.horizon: 'banana'"))
@@ -225,9 +226,53 @@ TEST_F(CompositionTest, OverridesAndUnknownVariantsDoNotHideMistakesInTheFile) {
   const std::string fixed = write("fixed.yaml", "extends: plain.yaml\nrun: {horizon: 2h}\n");
   Diagnostics diagnostics;
   const auto runs =
-      load_scenario_runs(fixed, LoadOptions{{"run.horizon=1h"}, "", false}, diagnostics);
+      load_scenario_runs(fixed, LoadOptions{{"run.horizon=1h"}, "", false, {}}, diagnostics);
   ASSERT_TRUE(runs.has_value()) << diagnostics.to_string();
   EXPECT_DOUBLE_EQ(runs->front().scenario.run.horizon, 60.0);
+}
+
+// A file checked again because an override changes it must say about its mistakes what it says
+// when checked once: the same messages, and none of valijson's own ("Failed to validate ...").
+TEST_F(CompositionTest, AnOverrideDoesNotAddValidatorTextToTheFilesMistakes) {
+  const std::string path = write("staff.yaml",
+                                 "run: {name: x, horizon: 1h, seed: 1}\n"
+                                 "facilities:\n"
+                                 "  community_centres:\n"
+                                 "    - {id: c, rooms: [{type: health, staff: three}]}\n"
+                                 "services:\n"
+                                 "  - {id: s, list: public, channel: centre_room, room: health,\n"
+                                 "     demand: [{rate: 1/h}], duration: {dist: exponential, mean: "
+                                 "10min}}\n");
+  Diagnostics plain;
+  EXPECT_FALSE(load_scenario_runs(path, {}, plain).has_value());
+  LoadOptions with_options;
+  with_options.option_overrides = {{"--replications", "run.replications=1"}};
+  Diagnostics overridden;
+  EXPECT_FALSE(load_scenario_runs(path, with_options, overridden).has_value());
+  EXPECT_EQ(overridden.to_string(), plain.to_string());
+  EXPECT_THAT(overridden.to_string(), Not(HasSubstr("Failed to")));
+}
+
+// --replications stands for run.replications=N: a problem applying it names --replications,
+// which the user typed, not --set, which they did not.
+TEST_F(CompositionTest, AnOptionsOverrideProblemNamesTheOption) {
+  const std::string path = write("run-five.yaml",
+                                 "run: 5\n"
+                                 "facilities:\n"
+                                 "  community_centres:\n"
+                                 "    - {id: c, rooms: [{type: health, staff: 1}]}\n"
+                                 "services:\n"
+                                 "  - {id: s, list: public, channel: centre_room, room: health,\n"
+                                 "     demand: [{rate: 1/h}], duration: {dist: exponential, mean: "
+                                 "10min}}\n");
+  LoadOptions options;
+  options.option_overrides = {{"--replications", "run.replications=1"}};
+  Diagnostics diagnostics;
+  EXPECT_FALSE(load_scenario_runs(path, options, diagnostics).has_value());
+  const std::string text = diagnostics.to_string();
+  EXPECT_THAT(text, HasSubstr("run-five.yaml:1:6: run: invalid value, got 5 (expected object)"));
+  EXPECT_THAT(text, HasSubstr("--replications: run.replications: 'replications' cannot be set"));
+  EXPECT_THAT(text, Not(HasSubstr("--set")));
 }
 
 }  // namespace
