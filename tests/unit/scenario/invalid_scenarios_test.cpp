@@ -203,6 +203,8 @@ const InvalidCase kCases[] = {
     {"non-finite-members-per-1000.yaml", 6, "'.nan' is not a finite number",
      "grid_members.0.per_1000_residents"},
     {"huge-shock-factor.yaml", 7, "(expected number, >= 0, <= 1000)", "shocks.0.demand.factor"},
+    {"huge-profile-factor.yaml", 5, "got 100000.0 (expected number, >= 0, <= 1000)",
+     "profiles.0.day_types.weekday"},
     {"shocked-rate-too-high.yaml", 11,
      "a factor of 1000 makes service 'consult' more than a million requests per minute (expected "
      "a factor of at most 500 for it)",
