@@ -6,6 +6,7 @@
 #include <boost/version.hpp>
 
 #include <exception>
+#include <new>
 
 #include "app/batch_command.hpp"
 #include "app/check_engine.hpp"
@@ -141,6 +142,14 @@ int main(int argc, char** argv) {
   } catch (const circlesim::sim::InvalidParameter& e) {
     fmt::print(stderr, "circlesim: invalid parameter: {}\n", e.what());
     return circlesim::app::kExitUsage;
+  } catch (const std::bad_alloc&) {
+    // Not a bug to report but a run too large for the machine, almost always a queue that only
+    // grows: every waiting request is held in memory.
+    fmt::print(stderr,
+               "circlesim: out of memory. Every waiting request is held in memory, so a room "
+               "whose demand far exceeds its staff fills it in a long run: check the demand "
+               "rates, profiles and shocks against the staff, or run a shorter horizon\n");
+    return circlesim::app::kExitOutOfMemory;
   } catch (const std::exception& e) {
     fmt::print(stderr, "circlesim: internal error: {}\n", e.what());
     return circlesim::app::kExitInternal;
