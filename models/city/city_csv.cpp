@@ -462,9 +462,11 @@ class CityCsvReader {
     const Field* field = table.cell(row, column);
     if (field == nullptr || field->text.empty()) return true;
     out = parse_count(field->text);
-    if (!out) {
+    if (!out || *out > kMaxAreaPeople) {
       problem(table, *field,
-              fmt::format("{}: expected a non-negative integer, got '{}'", column, field->text));
+              fmt::format("{}: expected a non-negative integer of at most {}, got '{}'", column,
+                          kMaxAreaPeople, field->text));
+      out.reset();
     }
     return out.has_value();
   }
@@ -485,13 +487,27 @@ class CityCsvReader {
     return true;
   }
 
+  // A coordinate in metres, within the city's plausible extent.
+  bool read_coordinate(const Table& table, const Record& row, std::string_view column,
+                       std::optional<double>& out) {
+    if (!read_real(table, row, column, false, out)) return false;
+    if (out && std::abs(*out) > kMaxDistanceMetres) {
+      problem(table, *table.cell(row, column),
+              fmt::format("{}: expected metres from -{:.0f} to {:.0f}, got '{}'", column,
+                          kMaxDistanceMetres, kMaxDistanceMetres, table.cell(row, column)->text));
+      out.reset();
+      return false;
+    }
+    return true;
+  }
+
   // x_m and y_m: both given (a point), both empty (nullopt), else a problem (false).
   bool read_location(const Table& table, const Record& row, bool required,
                      std::optional<Point>& out) {
     out.reset();
     std::optional<double> x;
     std::optional<double> y;
-    if (!read_real(table, row, "x_m", false, x) || !read_real(table, row, "y_m", false, y)) {
+    if (!read_coordinate(table, row, "x_m", x) || !read_coordinate(table, row, "y_m", y)) {
       return false;
     }
     if (x && y) {

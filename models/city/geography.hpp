@@ -56,6 +56,13 @@ struct Grid {
 // Households when a scenario gives none: the 2020 census average household size of Nanchang.
 inline constexpr double kPersonsPerHousehold = 2.81;
 
+// Plausibility bounds of a city, beyond which a number is a typo or a unit mistake rather than a
+// plan (and would exhaust memory or overflow travel times): residents or households of one
+// community or grid, and any distance, coordinates included. The scenario schema states the
+// same bounds for the inline city; the CSV reader checks them in code.
+inline constexpr std::int64_t kMaxAreaPeople = 1'000'000;
+inline constexpr double kMaxDistanceMetres = 1'000'000.0;
+
 struct City {
   std::vector<District> districts;
   std::vector<Street> streets;

@@ -6,6 +6,8 @@
 
 #include <cstdint>
 
+#include "models/city/geography.hpp"
+
 namespace circlesim::scenario {
 
 // Staff in one room, members in one team.
@@ -14,6 +16,6 @@ inline constexpr std::int64_t kMaxPeople = 10'000;
 inline constexpr double kMaxRatePerMinute = 1e6;
 // Any distance, a point's coordinates included: community services are within a city, and
 // larger values (1e308m) overflow the travel times computed from them.
-inline constexpr double kMaxDistanceMetres = 1'000'000.0;
+inline constexpr double kMaxDistanceMetres = city::kMaxDistanceMetres;
 
 }  // namespace circlesim::scenario

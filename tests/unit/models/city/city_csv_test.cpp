@@ -249,17 +249,38 @@ TEST_F(CityCsvTest, ReportsBadNumbersAtTheirCharacterColumn) {
   const std::string file = path("communities.csv");
   EXPECT_THAT(found,
               ElementsAre(file + ":2:10: city.csv.communities: population: expected a "
-                                 "non-negative integer, got 'abc'",
+                                 "non-negative integer of at most 1000000, got 'abc'",
                           file + ":3:10: city.csv.communities: population: expected a "
-                                 "non-negative integer, got '-5'",
+                                 "non-negative integer of at most 1000000, got '-5'",
                           file + ":4:13: city.csv.communities: x_m: expected a number, got "
                                  "'east'",
                           file + ":5:17: city.csv.communities: area_km2: expected a number >= "
                                  "0, got '-1'",
                           file + ":6:23: city.csv.communities: households: expected a "
-                                 "non-negative integer, got 'x'",
+                                 "non-negative integer of at most 1000000, got 'x'",
                           file + ":7:13: city.csv.communities: x_m: expected a number, got "
                                  "''"));
+}
+
+TEST_F(CityCsvTest, ReportsImplausiblyLargeNumbers) {
+  // As the inline city's schema: at most a million residents or households in a community or
+  // grid, and coordinates within 1000 km. Larger ones exhausted memory or overflowed travel.
+  const auto found = problems(kDistricts, kStreets,
+                              communities_with("c1,C1,s1,1000001,,0,0,\n"
+                                               "c2,C2,s1,5,2000000,0,0,\n"
+                                               "c3,C3,s1,5,,1e308,0,\n"
+                                               "c4,C4,s1,5,,0,-1000001,\n"
+                                               "c5,C5,s1,1000000,,1000000,-1000000,\n"),
+                              std::nullopt);
+  const std::string file = path("communities.csv");
+  EXPECT_THAT(found, ElementsAre(file + ":2:10: city.csv.communities: population: expected a "
+                                        "non-negative integer of at most 1000000, got '1000001'",
+                                 file + ":3:12: city.csv.communities: households: expected a "
+                                        "non-negative integer of at most 1000000, got '2000000'",
+                                 file + ":4:13: city.csv.communities: x_m: expected metres from "
+                                        "-1000000 to 1000000, got '1e308'",
+                                 file + ":5:15: city.csv.communities: y_m: expected metres from "
+                                        "-1000000 to 1000000, got '-1000001'"));
 }
 
 TEST_F(CityCsvTest, ReportsRowsWithTheWrongNumberOfFields) {
