@@ -308,6 +308,25 @@ void warn_about_warmup(const std::vector<analysis::CampaignRunSummary>& runs) {
 
 enum class CampaignOutcome { kWritten, kNoTraces, kInterrupted };
 
+// Two traces of one run that hold the same replication (a file copied within the directory):
+// the campaign links each replication once, and its statistics would count the copy as another
+// replication.
+void refuse_repeated_replications(const std::vector<analysis::CampaignRun>& campaign) {
+  for (const analysis::CampaignRun& run : campaign) {
+    std::map<std::int64_t, fs::path> seen;
+    for (const analysis::ReplicationDigest& digest : run.replications) {
+      const auto [first, added] = seen.emplace(digest.replication, digest.trace);
+      if (added) continue;
+      const auto [one, other] = std::minmax(first->second, digest.trace);
+      throw CommandFailure(
+          kExitDataError,
+          fmt::format("{} and {} both hold replication {} of run {} (expected one trace per "
+                      "replication: remove the copy, then run with --campaign-only)",
+                      one.string(), other.string(), digest.replication, run.name));
+    }
+  }
+}
+
 // Builds campaign.h5 from every complete trace of the batch's runs now in the directory and
 // prints the table. The traces this process wrote are in `digests`; the others (kept from an
 // earlier batch, written by other ranks or other jobs of a job array) are read here, on `jobs`
@@ -344,6 +363,7 @@ CampaignOutcome write_campaign(const fs::path& output,
                   [](const analysis::CampaignRun& run) { return run.replications.empty(); })) {
     return CampaignOutcome::kNoTraces;
   }
+  refuse_repeated_replications(campaign);
   const double confidence = runs.front().scenario.run.confidence;
   const auto summaries = analysis::summarize_campaign(std::move(campaign), confidence);
   analysis::CampaignInfo info;
@@ -524,6 +544,9 @@ int run_batch(const BatchOptions& options) {
       case CampaignOutcome::kInterrupted:
         return interrupted(stop.load(), "no campaign.h5 written; the traces are all kept");
     }
+  } catch (const CommandFailure& e) {
+    fmt::print(stderr, "circlesim batch: {}\n", e.what());
+    return e.code();
   } catch (const sim::trace::TraceIoError& e) {
     fmt::print(stderr, "circlesim batch: cannot write the campaign: {}\n", e.what());
     return kExitIoError;

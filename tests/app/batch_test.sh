@@ -147,6 +147,12 @@ assert all(f['runs'][r].attrs['replications'] == 5 for r in f['runs'])
 rm "$work/array/campaign.h5"
 expect_exit 0 -o "$work/array" --campaign-only
 [[ -f $work/array/campaign.h5 ]] || fail "--campaign-only wrote no campaign"
+# A copied trace holds a replication twice: refused by name (it failed as "name already exists").
+cp "$work/array/baseline-000/rep-0000.h5" "$work/array/baseline-000/rep-0099.h5"
+expect_exit 65 -o "$work/array" --campaign-only
+grep -q "rep-0000.h5 and .*rep-0099.h5 both hold replication 0 of run baseline-000" "$work/err.txt" ||
+  fail "a repeated replication was not named: $(cat "$work/err.txt")"
+rm "$work/array/baseline-000/rep-0099.h5"
 
 # --- --variant: only the runs named ---------------------------------------------------------
 expect_exit 0 -o "$work/pension" --variant pension_week
